@@ -1,0 +1,46 @@
+/*
+ * usctp core: a path (destination transport address) and its RTO and
+ * congestion state (RFC 9260 6.3, 7.2, 8.2).
+ */
+#ifndef USCTP_CORE_PATH_H
+#define USCTP_CORE_PATH_H
+
+#include "assoc.h"
+
+#define USCTP_MAX_PATHS 8
+
+enum usctp_path_state {
+	USCTP_PATH_ACTIVE = 0,
+	USCTP_PATH_INACTIVE,
+};
+
+struct usctp_path {
+	struct usctp_addr addr;
+	enum usctp_path_state state;
+	bool confirmed;        /* 5.4: confirmed by a HEARTBEAT ACK or by the handshake */
+	uint32_t mtu;          /* largest SCTP packet on this path */
+	/* RTO (6.3), all in nanoseconds */
+	bool rtt_measured;     /* first measurement done */
+	uint64_t srtt, rttvar, rto;
+	uint64_t rto_min, rto_max;
+	/* congestion control (7.2), in bytes */
+	uint32_t cwnd, ssthresh, partial_bytes_acked;
+	uint32_t flight_size;  /* bytes outstanding (sent, not acked, not marked for rtx) on this path */
+	uint32_t error_count;  /* 8.2 */
+	uint64_t last_send;    /* time of the last DATA sent (idle detection, 7.2.1) */
+	uint64_t hb_due;       /* next heartbeat time */
+	bool hb_outstanding;
+	uint8_t hb_nonce[8];
+	void *cc_state;        /* for congestion control algorithms that need more */
+};
+
+/* Initialise a path with the config's RTO bounds and the cc's initial window. */
+void usctp_path_init(struct usctp_path *p, const struct usctp_addr *addr, const struct usctp_assoc_config *c,
+		     const struct usctp_cc_ops *cc);
+
+/* 6.3.1: feed one RTT measurement (ns); updates srtt, rttvar and rto (clamped). */
+void usctp_path_rtt_update(struct usctp_path *p, uint64_t rtt);
+/* 6.3.3 E2: double the RTO, up to rto_max. */
+void usctp_path_backoff(struct usctp_path *p);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * usctp core, receive side: TSN tracking (cumulative ack, gap blocks,
+ * duplicates), reassembly, per-stream ordering, delivery to the user, partial
+ * delivery, and FORWARD TSN (RFC 9260 6.2, 6.5, 6.6, 6.9; RFC 3758 3.6).
+ *
+ * Memory: a DATA chunk's payload is copied out of the packet once, into a
+ * buffer the rx owns until the user has read it. The bytes held (in reassembly
+ * and waiting to be read) are bounded by rcvbuf; a_rwnd is rcvbuf minus them.
+ */
+#ifndef USCTP_CORE_RX_H
+#define USCTP_CORE_RX_H
+
+#include "assoc.h"
+
+struct usctp_rx;
+
+struct usctp_rx *usctp_rx_new(uint32_t peer_initial_tsn, uint16_t num_instreams, uint32_t rcvbuf,
+			      uint32_t pd_point);
+void usctp_rx_del(struct usctp_rx *rx);
+
+/* What happened to a DATA chunk. */
+enum usctp_rx_result {
+	USCTP_RX_NEW = 0,      /* accepted (acknowledge it) */
+	USCTP_RX_DUP = 1,      /* duplicate: recorded for the SACK's duplicate list */
+	USCTP_RX_DROPPED = 2,  /* no buffer space (6.2): dropped, NOT acknowledged */
+	USCTP_RX_BAD_STREAM = 3, /* stream >= num_instreams: TSN acknowledged, data discarded;
+				    the caller sends an ERROR with Invalid Stream Identifier (6.5) */
+};
+/* Process one DATA chunk. Returns an enum usctp_rx_result, or USCTP_ERR_NOMEM. */
+int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d);
+
+uint32_t usctp_rx_cum_tsn(const struct usctp_rx *rx);
+uint32_t usctp_rx_a_rwnd(const struct usctp_rx *rx);
+/* True when TSNs above the cumulative ack have been received (a gap exists). */
+bool usctp_rx_has_gaps(const struct usctp_rx *rx);
+/* True when duplicates are waiting to be reported. */
+bool usctp_rx_has_dups(const struct usctp_rx *rx);
+
+/*
+ * Append a SACK chunk (cum TSN, a_rwnd, as many gap blocks and duplicates as
+ * fit in the room left in w) and clear the reported duplicates. NOBUF if not
+ * even the fixed part fits.
+ */
+int usctp_rx_build_sack(struct usctp_rx *rx, struct usctp_wbuf *w);
+
+/*
+ * FORWARD TSN (RFC 3758 3.6): advance the cumulative TSN to new_cum_tsn
+ * (ignored if not newer), drop reassembly data at or below it, and for each
+ * (sid, ssn) pair deliver what became deliverable and skip the stream's next
+ * expected SSN past ssn. Returns 1 if a partial delivery in progress was
+ * aborted by it (*pd_sid / *pd_ssn set), else 0.
+ */
+int usctp_rx_forward_tsn(struct usctp_rx *rx, const struct usctp_fwd_tsn_chunk *f, uint16_t *pd_sid,
+			 uint32_t *pd_ssn);
+
+/* Is there something usctp_rx_read would return? */
+bool usctp_rx_readable(const struct usctp_rx *rx);
+/* Bytes the user can read now (whole or partially delivered messages). */
+uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx);
+/*
+ * Copy the next deliverable message (or its next part) into buf; see
+ * usctp_assoc_recv. info->cumtsn is filled from the rx's cumulative TSN.
+ * Returns bytes copied or USCTP_ERR_WOULDBLOCK.
+ */
+int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor);
+
+/* Bytes buffered (reassembly + waiting to be read). */
+uint32_t usctp_rx_buffered(const struct usctp_rx *rx);
+
+#endif
