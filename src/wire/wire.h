@@ -135,7 +135,14 @@ static inline enum usctp_unknown_action usctp_param_unknown_action(uint16_t type
 	return (enum usctp_unknown_action)(type >> 14);
 }
 
-/* True if this stack understands the chunk / parameter type. */
+/*
+ * True if this stack understands the chunk / parameter type. Chunks: DATA to
+ * COOKIE ACK, SHUTDOWN COMPLETE, FORWARD TSN, PAD (RFC 4820, ignored).
+ * Parameters: those of RFC 9260 3.3.2/3.3.3 except the reserved 10, ECN
+ * Capable, Zero Checksum, Padding, Supported Extensions,
+ * Forward-TSN-Supported, Adaptation Layer Indication. (AUTH, ASCONF,
+ * RE-CONFIG, I-DATA, ECNE/CWR are not "known": they follow the action bits.)
+ */
 bool usctp_chunk_type_known(uint8_t type);
 bool usctp_param_type_known(uint16_t type);
 
@@ -202,7 +209,9 @@ int usctp_pkt_verify_checksum(const uint8_t *pkt, size_t len);
  * Validate a whole packet's structure: header present, every chunk's length
  * >= 4 and >= its type's minimum, chunks padded and within bounds, and the
  * bundling rules (INIT, INIT ACK and SHUTDOWN COMPLETE alone). Does not check
- * the checksum. Returns the number of chunks on success.
+ * the checksum. Returns the number of chunks on success (0 for a packet that
+ * is only a common header: the caller decides what to do with it); else
+ * TRUNCATED, ZERO_LENGTH, BAD_LENGTH, BAD_PADDING or BAD_BUNDLING.
  */
 int usctp_pkt_validate(const uint8_t *pkt, size_t len);
 
@@ -255,8 +264,9 @@ struct usctp_tlv_iter {
 void usctp_tlv_iter_init(struct usctp_tlv_iter *it, const uint8_t *buf, size_t len);
 /*
  * Next TLV: 1 and *out filled, 0 at the end, negative on malformed input
- * (TRUNCATED, BAD_LENGTH when length < 4, BAD_PADDING). The last TLV may omit
- * its padding.
+ * (TRUNCATED, ZERO_LENGTH when length is 0, BAD_LENGTH when length is 1..3,
+ * BAD_PADDING). The last TLV may omit its padding. After an error the
+ * iterator stays at the error.
  */
 int usctp_tlv_next(struct usctp_tlv_iter *it, struct usctp_tlv *out);
 
@@ -283,7 +293,10 @@ struct usctp_data_chunk {
 	const uint8_t *payload;
 	size_t payload_len; /* > 0 for a valid DATA chunk */
 };
-/* BAD_LENGTH if < 16 bytes; BAD_VALUE (No User Data) if payload is empty. */
+/*
+ * BAD_LENGTH if < 16 bytes; BAD_VALUE (No User Data) if payload is empty, in
+ * which case *out is still filled so the caller has the TSN for the cause.
+ */
 int usctp_data_parse(const struct usctp_chunk *c, struct usctp_data_chunk *out);
 
 /* INIT and INIT ACK share this layout. */
@@ -299,7 +312,9 @@ struct usctp_init_chunk {
 /*
  * Parse the fixed part and check the parameter area is well formed. A zero
  * Initiate Tag or zero stream counts are reported as BAD_VALUE (the caller
- * answers with ABORT per RFC 9260 3.3.2).
+ * answers with ABORT per RFC 9260 3.3.2); *out is filled all the same.
+ * Errors: BAD_LENGTH (< 20 bytes), the usctp_tlv_next codes for the
+ * parameter area, BAD_VALUE.
  */
 int usctp_init_parse(const struct usctp_chunk *c, struct usctp_init_chunk *out);
 
@@ -335,8 +350,18 @@ struct usctp_init_params {
 	const uint8_t *unrecognized[USCTP_MAX_UNRECOGNIZED]; /* raw TLVs to report */
 	uint16_t unrecognized_len[USCTP_MAX_UNRECOGNIZED];   /* their lengths (unpadded) */
 	unsigned num_unrecognized;
+	bool unrecognized_overflow; /* more reportable unknown parameters than fit */
 };
-/* Parse the parameters of an INIT / INIT ACK. BAD_LENGTH/BAD_VALUE on a malformed known parameter. */
+/*
+ * Parse the parameters of an INIT / INIT ACK. Returns 0 (also when an unknown
+ * parameter said stop: see ->stop); the usctp_tlv_next codes for a malformed
+ * parameter area; BAD_LENGTH for a known parameter of the wrong size (IPv4
+ * value 4 bytes, IPv6 16, Cookie Preservative 4, ECN Capable and
+ * Forward-TSN-Supported 0, Adaptation and Zero Checksum 4, Supported Address
+ * Types a non-empty even length, State Cookie and Host Name non-empty). The
+ * first State Cookie wins; addresses past USCTP_MAX_ADDR_PARAMS set
+ * addrs_overflow. Pointers in *out point into params.
+ */
 int usctp_init_params_parse(const uint8_t *params, size_t len, struct usctp_init_params *out);
 /* True if the Supported Extensions list names chunk type t. */
 bool usctp_init_params_has_ext(const struct usctp_init_params *p, uint8_t t);
@@ -353,9 +378,9 @@ struct usctp_sack_chunk {
 	const uint8_t *gaps; /* num_gaps * 4 bytes */
 	const uint8_t *dups; /* num_dups * 4 bytes */
 };
-/* MISALIGNED if the counts do not match the chunk length. */
+/* BAD_LENGTH if < 16 bytes; MISALIGNED if the counts do not match the chunk length. */
 int usctp_sack_parse(const struct usctp_chunk *c, struct usctp_sack_chunk *out);
-/* i-th gap block / duplicate TSN (no bounds beyond the parsed counts). */
+/* i-th gap block / duplicate TSN; zero past the parsed counts. */
 struct usctp_gap_block usctp_sack_gap(const struct usctp_sack_chunk *s, unsigned i);
 uint32_t usctp_sack_dup(const struct usctp_sack_chunk *s, unsigned i);
 
@@ -364,15 +389,22 @@ struct usctp_heartbeat_chunk {
 	const uint8_t *info;
 	size_t info_len;
 };
+/* BAD_LENGTH if no room for the parameter header, usctp_tlv_next codes, BAD_VALUE if not Heartbeat Info. */
 int usctp_heartbeat_parse(const struct usctp_chunk *c, struct usctp_heartbeat_chunk *out);
 
-/* SHUTDOWN: the cumulative TSN ack. */
+/* SHUTDOWN: the cumulative TSN ack. BAD_LENGTH if < 8 bytes (a longer one is accepted). */
 int usctp_shutdown_parse(const struct usctp_chunk *c, uint32_t *cum_tsn);
 
-/* COOKIE ECHO: the cookie bytes (the whole chunk value). */
+/* COOKIE ECHO: the cookie bytes (the whole chunk value). BAD_LENGTH if empty. */
 int usctp_cookie_echo_parse(const struct usctp_chunk *c, const uint8_t **cookie, size_t *len);
 
-/* ABORT and ERROR: iterate the causes with usctp_tlv_* over c->value. */
+/*
+ * ABORT and ERROR: iterate the causes with usctp_tlv_* over c->value.
+ * usctp_causes_validate checks every cause in an ABORT / ERROR value: the TLV layout (codes of
+ * usctp_tlv_next) and, per code, the info length: BAD_LENGTH if a fixed-size
+ * cause has the wrong size, MISALIGNED if a Missing Mandatory Parameter count
+ * does not match its length. Unknown codes are accepted with any length.
+ */
 int usctp_causes_validate(const uint8_t *causes, size_t len);
 
 /* FORWARD TSN (RFC 3758 3.2). */
@@ -381,7 +413,9 @@ struct usctp_fwd_tsn_chunk {
 	unsigned num_streams;
 	const uint8_t *streams; /* num_streams * 4 bytes: (sid, ssn) */
 };
+/* BAD_LENGTH if < 8 bytes; MISALIGNED if a stream entry is partial. */
 int usctp_fwd_tsn_parse(const struct usctp_chunk *c, struct usctp_fwd_tsn_chunk *out);
+/* i-th (sid, ssn); 0, 0 past num_streams. */
 void usctp_fwd_tsn_stream(const struct usctp_fwd_tsn_chunk *f, unsigned i, uint16_t *sid, uint16_t *ssn);
 
 /* Typed error-cause views. */
@@ -394,6 +428,8 @@ struct usctp_cause {
 int usctp_cause_invalid_stream(const struct usctp_tlv *t, uint16_t *sid);
 int usctp_cause_stale_cookie(const struct usctp_tlv *t, uint32_t *staleness_us);
 int usctp_cause_missing_params(const struct usctp_tlv *t, unsigned *count, const uint8_t **types);
+/* No User Data: the TSN of the empty DATA chunk. */
+int usctp_cause_no_user_data(const struct usctp_tlv *t, uint32_t *tsn);
 
 /* ------------------------------------------------------------------ */
 /* Builders                                                              */
@@ -401,7 +437,12 @@ int usctp_cause_missing_params(const struct usctp_tlv *t, unsigned *count, const
 
 /*
  * A bounded output buffer. Builders append one whole chunk (padded) or
- * nothing: on overflow they return USCTP_ERR_NOBUF and leave len unchanged.
+ * nothing: on overflow they return USCTP_ERR_NOBUF and leave len unchanged
+ * (and write no byte). Padding is written as zeros. A unit whose length
+ * would not fit its 16-bit length field, or arguments the RFC forbids for a
+ * builder (a DATA with no payload, an empty COOKIE ECHO, a PAD < 4, an
+ * address family other than 4 / 6, neither address type, a HEARTBEAT
+ * builder given another type), give USCTP_ERR_INVALID.
  */
 struct usctp_wbuf {
 	uint8_t *buf;
@@ -459,6 +500,8 @@ int usctp_build_param_cookie_preservative(struct usctp_wbuf *w, uint32_t increme
 int usctp_build_param_supported_addr_types(struct usctp_wbuf *w, bool ipv4, bool ipv6);
 int usctp_build_param_supported_ext(struct usctp_wbuf *w, const uint8_t *types, size_t n);
 int usctp_build_param_u32(struct usctp_wbuf *w, uint16_t type, uint32_t v); /* adaptation, zero checksum */
+/* Unrecognized Parameter (type 8, in INIT ACK): wraps one unknown parameter's raw TLV (len >= 4). */
+int usctp_build_param_unrecognized(struct usctp_wbuf *w, const uint8_t *tlv, size_t len);
 
 /* Error causes (append a padded TLV). */
 int usctp_build_cause(struct usctp_wbuf *w, uint16_t code, const void *info, size_t len);
@@ -468,5 +511,24 @@ int usctp_build_cause_stale_cookie(struct usctp_wbuf *w, uint32_t staleness_us);
 int usctp_build_cause_no_user_data(struct usctp_wbuf *w, uint32_t tsn);
 /* Unrecognized Chunk Type: the whole offending chunk (header included). */
 int usctp_build_cause_unrecognized_chunk(struct usctp_wbuf *w, const uint8_t *chunk, size_t len);
+/* Out of Resource, Invalid Mandatory Parameter, Cookie Received While Shutting Down: no info. */
+int usctp_build_cause_out_of_resource(struct usctp_wbuf *w);
+int usctp_build_cause_invalid_mandatory_param(struct usctp_wbuf *w);
+int usctp_build_cause_cookie_while_shutdown(struct usctp_wbuf *w);
+/* Unresolvable Address: the offending address parameter's raw TLV (len >= 4, e.g. a Host Name Address). */
+int usctp_build_cause_unresolvable_addr(struct usctp_wbuf *w, const uint8_t *addr_tlv, size_t len);
+/*
+ * Unrecognized Parameters: n (1..USCTP_MAX_UNRECOGNIZED) raw parameter TLVs,
+ * each padded inside the cause; takes usctp_init_params.unrecognized[] and
+ * unrecognized_len[] directly. INVALID if n is out of range or a len < 4.
+ */
+int usctp_build_cause_unrecognized_params(struct usctp_wbuf *w, const uint8_t *const *tlvs,
+					  const uint16_t *lens, unsigned n);
+/* Restart of an Association with New Addresses: the new addresses as IPv4/IPv6 parameters (n <= 16). */
+int usctp_build_cause_restart_new_addrs(struct usctp_wbuf *w, const struct usctp_ipaddr *addrs, unsigned n);
+/* User-Initiated Abort: the upper layer's reason, opaque (may be empty). */
+int usctp_build_cause_user_abort(struct usctp_wbuf *w, const void *reason, size_t len);
+/* Protocol Violation: additional information, opaque (may be empty). */
+int usctp_build_cause_protocol_violation(struct usctp_wbuf *w, const void *info, size_t len);
 
 #endif
