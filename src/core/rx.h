@@ -14,19 +14,45 @@
 
 struct usctp_rx;
 
+/*
+ * pd_point: bytes of a message (received in sequence from its first fragment)
+ * at which partial delivery starts; 0 means rcvbuf / 2, and it is capped at
+ * rcvbuf so that a message larger than the buffer can always be delivered.
+ * Partial delivery also starts early when fragment memory runs short (a
+ * message cut into very many tiny fragments).
+ * NULL if rcvbuf is 0 or memory runs out.
+ *
+ * Bounds (whatever the peer sends): TSNs more than max(rcvbuf, 1024) (at most
+ * 65535) above the cumulative TSN are dropped unrecorded; at most 1024 gap
+ * ranges and 32 duplicates are remembered; payload held stays below
+ * 4 * rcvbuf + 64 KiB (see usctp_rx_data).
+ */
 struct usctp_rx *usctp_rx_new(uint32_t peer_initial_tsn, uint16_t num_instreams, uint32_t rcvbuf,
 			      uint32_t pd_point);
 void usctp_rx_del(struct usctp_rx *rx);
 
 /* What happened to a DATA chunk. */
 enum usctp_rx_result {
-	USCTP_RX_NEW = 0,      /* accepted (acknowledge it) */
-	USCTP_RX_DUP = 1,      /* duplicate: recorded for the SACK's duplicate list */
-	USCTP_RX_DROPPED = 2,  /* no buffer space (6.2): dropped, NOT acknowledged */
+	USCTP_RX_NEW = 0,	 /* accepted (acknowledge it) */
+	USCTP_RX_DUP = 1,	 /* duplicate: recorded for the SACK's duplicate list */
+	USCTP_RX_DROPPED = 2,	 /* no buffer space (6.2): dropped, NOT acknowledged */
 	USCTP_RX_BAD_STREAM = 3, /* stream >= num_instreams: TSN acknowledged, data discarded;
 				    the caller sends an ERROR with Invalid Stream Identifier (6.5) */
 };
-/* Process one DATA chunk. Returns an enum usctp_rx_result, or USCTP_ERR_NOMEM. */
+/*
+ * Process one DATA chunk (its payload is copied; d need not outlive the call).
+ * Returns an enum usctp_rx_result, USCTP_ERR_NOMEM (not recorded), or
+ * USCTP_ERR_INVALID for an empty payload (the caller ABORTs with No User
+ * Data before getting here).
+ *
+ * Flow control (6.2): a chunk above the highest TSN received is DROPPED when
+ * the window is 0 (held >= rcvbuf; so held may pass rcvbuf by one chunk) or
+ * when fragment memory reaches 2 * rcvbuf + 64 KiB. A chunk filling a hole
+ * is still taken up to 2 * rcvbuf held, and the chunk right above the
+ * cumulative TSN up to 4 * rcvbuf, so the cumulative TSN can always advance.
+ * An ordered chunk of an SSN already delivered or skipped is acknowledged
+ * (NEW) and discarded.
+ */
 int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d);
 
 uint32_t usctp_rx_cum_tsn(const struct usctp_rx *rx);
@@ -48,7 +74,15 @@ int usctp_rx_build_sack(struct usctp_rx *rx, struct usctp_wbuf *w);
  * (ignored if not newer), drop reassembly data at or below it, and for each
  * (sid, ssn) pair deliver what became deliverable and skip the stream's next
  * expected SSN past ssn. Returns 1 if a partial delivery in progress was
- * aborted by it (*pd_sid / *pd_ssn set), else 0.
+ * aborted by it (*pd_sid / *pd_ssn set, to the first one if several; either
+ * pointer may be NULL), else 0.
+ *
+ * Details: for a listed stream, whole messages with SSN <= ssn still waiting
+ * are delivered and incomplete ones dropped. Unordered fragments at or below
+ * new_cum_tsn (and those continuing them) are dropped. Any partial delivery
+ * whose next fragment is at or below new_cum_tsn is aborted, listed or not.
+ * Pairs naming a stream >= num_instreams are ignored. f->streams is read as
+ * num_streams big-endian (sid, ssn) pairs, as on the wire.
  */
 int usctp_rx_forward_tsn(struct usctp_rx *rx, const struct usctp_fwd_tsn_chunk *f, uint16_t *pd_sid,
 			 uint32_t *pd_ssn);
@@ -60,11 +94,24 @@ uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx);
 /*
  * Copy the next deliverable message (or its next part) into buf; see
  * usctp_assoc_recv. info->cumtsn is filled from the rx's cumulative TSN.
- * Returns bytes copied or USCTP_ERR_WOULDBLOCK.
+ * Returns bytes copied or USCTP_ERR_WOULDBLOCK. Bytes are copied from the
+ * stored fragments straight into buf.
+ *
+ * Order: a message partly read is continued first. Messages are otherwise
+ * returned in the order they became deliverable (per stream in SSN order).
+ * A message in partial delivery whose received bytes are all read is passed
+ * over until more arrive, so other streams' messages can be read meanwhile
+ * (pieces of different messages may then alternate: info->sid/ssn and eor
+ * tell them apart). This keeps one stalled stream from filling the buffer
+ * and stalling the whole association.
  */
 int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor);
 
 /* Bytes buffered (reassembly + waiting to be read). */
 uint32_t usctp_rx_buffered(const struct usctp_rx *rx);
+
+/* Buffers obtained from malloc so far (statistics, and tests proving that
+ * steady-state traffic is served from the free lists). */
+uint64_t usctp_rx_mallocs(const struct usctp_rx *rx);
 
 #endif
