@@ -9,6 +9,9 @@
 
 #define USCTP_MAX_PATHS 8
 
+/* Clock granularity G of RFC 9260 6.3.1 G1: the floor of RTTVAR. */
+#define USCTP_CLOCK_GRANULARITY_NS 1000000ull
+
 enum usctp_path_state {
 	USCTP_PATH_ACTIVE = 0,
 	USCTP_PATH_INACTIVE,
@@ -32,13 +35,17 @@ struct usctp_path {
 	bool hb_outstanding;
 	uint8_t hb_nonce[8];
 	void *cc_state;        /* for congestion control algorithms that need more */
+	uint32_t idle_rtos;    /* 7.2.1: idle-period cwnd reductions applied since last_send */
+	bool sent_data;        /* last_send is meaningful */
 };
 
-/* Initialise a path with the config's RTO bounds and the cc's initial window. */
+/* Initialise a path with the config's RTO bounds and the cc's initial window
+ * (cc NULL: c->cc, else usctp_cc_rfc9260). */
 void usctp_path_init(struct usctp_path *p, const struct usctp_addr *addr, const struct usctp_assoc_config *c,
 		     const struct usctp_cc_ops *cc);
 
-/* 6.3.1: feed one RTT measurement (ns); updates srtt, rttvar and rto (clamped). */
+/* 6.3.1: feed one RTT measurement (ns); updates srtt, rttvar and rto (clamped
+ * to [rto_min, rto_max]; RTTVAR never below USCTP_CLOCK_GRANULARITY_NS). */
 void usctp_path_rtt_update(struct usctp_path *p, uint64_t rtt);
 /* 6.3.3 E2: double the RTO, up to rto_max. */
 void usctp_path_backoff(struct usctp_path *p);

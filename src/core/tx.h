@@ -8,6 +8,13 @@
  *
  * No allocation per chunk: a message is one refcounted buffer; chunks are
  * slices of it described by small records taken from a free list.
+ *
+ * Units: cwnd, ssthresh, flight sizes and Max.Burst count DATA chunk bytes
+ * (16-byte header and padding included), as PMDCS does (RFC 9260 7.2); the
+ * peer's rwnd and sndbuf count user payload bytes. Paths are named by their
+ * index (< USCTP_MAX_PATHS); the caller passes the same index and struct
+ * every time. Implementation: tx.c (queues, scheduler, transmission),
+ * tx_sack.c (acks, fast retransmit, T3), tx_pr.c (PR-SCTP, failed messages).
  */
 #ifndef USCTP_CORE_TX_H
 #define USCTP_CORE_TX_H
@@ -19,7 +26,7 @@ struct usctp_tx;
 
 struct usctp_tx_config {
 	uint32_t initial_tsn;
-	uint16_t num_ostreams;     /* negotiated outbound streams (may be set later) */
+	uint16_t num_ostreams;     /* negotiated outbound streams; 0: not known yet (set later) */
 	uint32_t sndbuf;
 	uint32_t max_burst;
 	bool nodelay;
@@ -32,10 +39,15 @@ void usctp_tx_del(struct usctp_tx *tx);
 /* Set once the handshake has negotiated them (messages queued before on
  * streams that do not exist then fail as SEND_FAILED). */
 void usctp_tx_set_streams(struct usctp_tx *tx, uint16_t num_ostreams);
+/* The a_rwnd of INIT / INIT ACK (until then the window is unbounded). */
 void usctp_tx_set_peer_rwnd(struct usctp_tx *tx, uint32_t a_rwnd);
+/* Without peer support nothing is ever abandoned (policies are ignored). */
 void usctp_tx_set_pr_sctp(struct usctp_tx *tx, bool peer_supports);
 
-/* Queue a message (see usctp_assoc_send for the errors). */
+/* Queue a message (takes its own reference on m). Errors: INVALID (empty
+ * message), BAD_STREAM, MSGSIZE (> sndbuf), WOULDBLOCK (no room now), NOMEM.
+ * A BUF-policy message first abandons older BUF-policy messages while the
+ * buffered bytes are >= its pr_value (only with PR-SCTP on). */
 int usctp_tx_enqueue(struct usctp_tx *tx, const struct usctp_send_params *p, struct usctp_msg *m,
 		     uint64_t now);
 size_t usctp_tx_send_space(const struct usctp_tx *tx);
@@ -50,17 +62,25 @@ size_t usctp_tx_send_space(const struct usctp_tx *tx);
  * DATA payload that fits one packet (the fragmentation point).
  *
  * Returns the number of DATA chunks appended (0: nothing may be sent now).
- * *rtx_only set: only retransmissions were sent. Sets *t3_start when the
- * path's T3-rtx timer must be started (it was not running and data is now
- * outstanding on it) — the caller owns the timer.
+ * Sets *t3_start when the path's T3-rtx timer must be (re)started: data was
+ * sent and nothing was outstanding on the path before, or the earliest
+ * outstanding chunk on it was retransmitted (6.1) — the caller owns the
+ * timer. Max.Burst (6.1 D) limits new data per transmission opportunity: a
+ * new value of now, or the first fill after a SACK. Returns INVALID for a
+ * bad path_idx (>= USCTP_MAX_PATHS).
  */
 int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, struct usctp_path *p,
 		  size_t max_payload, uint64_t now, bool *t3_start);
 
 /* Result of a SACK. */
+/* The tx does NOT update the RTO: the caller feeds rtt to
+ * usctp_path_rtt_update(&paths[rtt_path], rtt) and clears error counters. The
+ * caller (re)starts T3 on acked_paths that still have outstanding data, makes
+ * sure T3 runs on every path in outstanding_paths (reneged data may need it)
+ * and stops it on the others. */
 struct usctp_sack_result {
 	bool cum_advanced;       /* the cumulative TSN ack moved forward */
-	uint32_t bytes_acked;    /* newly acknowledged bytes (cum + gaps) */
+	uint32_t bytes_acked;    /* newly acknowledged user payload bytes (cum + gaps) */
 	bool rtt_valid;          /* an RTT sample was taken (Karn's rule respected) */
 	unsigned rtt_path;
 	uint64_t rtt;            /* ns */
@@ -71,7 +91,10 @@ struct usctp_sack_result {
 	bool new_fwd_tsn;        /* the advanced peer ack point moved: send FORWARD TSN */
 	bool ignored;            /* stale SACK (cum TSN older than ours), ignored */
 };
-/* Process a SACK (6.2.1, 7.2.1-7.2.4); updates paths' cc and flight sizes. */
+/* Process a SACK (6.2.1, 7.2.1-7.2.4); updates paths' cc and flight sizes.
+ * paths[] is indexed by the path_idx given to usctp_tx_fill. Returns 0 (also
+ * for an ignored stale SACK), or PROTO (res->ignored set, state unchanged)
+ * when the cum TSN acknowledges TSNs never sent. */
 int usctp_tx_on_sack(struct usctp_tx *tx, const struct usctp_sack_chunk *s, struct usctp_path *paths,
 		     unsigned num_paths, uint64_t now, struct usctp_sack_result *res);
 /* Cumulative TSN ack carried by a SHUTDOWN (acts as a SACK without gaps). */
@@ -80,14 +103,20 @@ int usctp_tx_on_cum_ack(struct usctp_tx *tx, uint32_t cum_tsn, struct usctp_path
 
 /*
  * T3-rtx expired on path path_idx (6.3.3 E1-E3): cc on_timeout, mark every
- * chunk outstanding on it for retransmission (its bytes leave the flight).
- * The caller backs off the RTO and restarts the timer.
+ * chunk outstanding on it for retransmission (its bytes leave the flight;
+ * RTX-policy messages over their limit are abandoned instead). The caller
+ * backs off the RTO, restarts the timer and may call usctp_tx_pr_check.
+ * After it, usctp_tx_fill sends one packet (cwnd = 1 PMDCS) of the marked
+ * chunks, in TSN order, on whichever path the caller fills.
  */
 void usctp_tx_on_t3(struct usctp_tx *tx, unsigned path_idx, struct usctp_path *p, uint64_t now);
 
-/* Move chunks outstanding on a failed path to be retransmitted elsewhere. */
+/* Move chunks outstanding on a failed path to be retransmitted elsewhere
+ * (marks them; no cc change; the next usctp_tx_fill on another path sends them). */
 void usctp_tx_reroute(struct usctp_tx *tx, unsigned from_path);
 
+/* Data sent on the path is neither acknowledged nor abandoned (in flight or
+ * marked for retransmission): T3 must run (O(1)). */
 bool usctp_tx_has_outstanding(const struct usctp_tx *tx, unsigned path_idx);
 /* Nothing queued and nothing outstanding (graceful shutdown may proceed). */
 bool usctp_tx_idle(const struct usctp_tx *tx);
@@ -95,18 +124,39 @@ bool usctp_tx_idle(const struct usctp_tx *tx);
 bool usctp_tx_has_pending(const struct usctp_tx *tx);
 uint32_t usctp_tx_next_tsn(const struct usctp_tx *tx);
 uint32_t usctp_tx_cum_acked(const struct usctp_tx *tx);
+/* Bytes counted against sndbuf: queued plus sent and not yet acknowledged. */
 uint32_t usctp_tx_queued_bytes(const struct usctp_tx *tx);
+/* Chunks with a TSN above the cum ack (gap-acked and abandoned ones included). */
 uint32_t usctp_tx_outstanding_chunks(const struct usctp_tx *tx);
+/* Chunks marked for retransmission plus messages not yet fully sent. */
 uint32_t usctp_tx_pending_chunks(const struct usctp_tx *tx);
+/* Bytes (DATA chunk header and padding included) in flight on a path. The
+ * tx is the authority: it copies this into path->flight_size whenever it is
+ * handed that path (fill, SACK, T3); calls without paths (pr_check, reroute)
+ * leave path->flight_size stale until then. */
+uint32_t usctp_tx_path_flight(const struct usctp_tx *tx, unsigned path_idx);
+/* Our view of the peer's receive window (6.2.1). */
+uint32_t usctp_tx_peer_rwnd(const struct usctp_tx *tx);
 
 /* PR-SCTP: abandon expired / over-limit messages (TTL, BUF, RTX policies);
  * returns 1 if the advanced peer ack point moved (a FORWARD TSN is due). */
 int usctp_tx_pr_check(struct usctp_tx *tx, uint64_t now);
-/* Earliest TTL expiry of a queued message (USCTP_TIME_NEVER if none). */
+/* Earliest TTL expiry of a live message (USCTP_TIME_NEVER if none or PR-SCTP
+ * is off). Cheap: cached. */
 uint64_t usctp_tx_pr_next_expiry(const struct usctp_tx *tx);
-/* Append a FORWARD TSN for the advanced peer ack point (only if it is ahead of the cum ack). */
+/* Append a FORWARD TSN for the advanced peer ack point (only if it is ahead of
+ * the cum ack): 1 appended, 0 not due, NOBUF no room. The new cum TSN may
+ * stop short of the ack point when too many streams would need naming. */
 int usctp_tx_build_fwd_tsn(struct usctp_tx *tx, struct usctp_wbuf *w);
+/* A FORWARD TSN should be sent now: the ack point moved, or a SACK or T3
+ * expiry found the peer still behind it (RFC 3758 C3, A5). Cleared by
+ * usctp_tx_build_fwd_tsn, so a write loop sends it once per occasion. */
 bool usctp_tx_fwd_tsn_due(const struct usctp_tx *tx);
+/* Abandoned TSNs the peer has not yet acknowledged: keep a T3-rtx timer
+ * running while this is true (C5), even if usctp_tx_has_outstanding is false
+ * everywhere (abandoned chunks are not outstanding); its expiry (usctp_tx_on_t3
+ * on any path) makes the FORWARD TSN due again. */
+bool usctp_tx_fwd_tsn_outstanding(const struct usctp_tx *tx);
 
 /* Messages that failed (abandoned, or failed by usctp_tx_fail_all), in
  * order; the caller turns each into a SEND_FAILED event. */
@@ -115,6 +165,7 @@ struct usctp_failed_msg {
 	struct usctp_send_params params;
 	bool sent;
 };
+/* 1 and *out filled (the caller owns out->msg's reference), or 0. */
 int usctp_tx_pop_failed(struct usctp_tx *tx, struct usctp_failed_msg *out);
 /* The association is gone: every queued or unacknowledged message fails. */
 void usctp_tx_fail_all(struct usctp_tx *tx);
