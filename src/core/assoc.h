@@ -28,6 +28,8 @@
 #include "../common/err.h"
 #include "../wire/wire.h"
 
+struct usctp_assoc;
+
 #define USCTP_TIME_NEVER UINT64_MAX
 #define USCTP_NS_PER_MS 1000000ull
 
@@ -248,8 +250,17 @@ bool usctp_assoc_readable(const struct usctp_assoc *a);
 /* Lifecycle                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Active open: create and send INIT to peer (more peer addresses may be
- * added with usctp_assoc_add_peer_addr before connect). */
+/* Active open: create the association and start the handshake at once (the
+ * INIT goes out on the next usctp_assoc_write_pkt; T1-init runs from now).
+ * More peer addresses may be added with usctp_assoc_add_peer_addr.
+ * usctp_assoc_connect only confirms the handshake is under way (0 while in
+ * COOKIE-WAIT / COOKIE-ECHOED, STATE otherwise): calling it is optional.
+ *
+ * Events: a local usctp_assoc_abort reports no COMM_LOST to its own caller
+ * (only SEND_FAILED for the messages it drops). A dead association keeps its
+ * received data readable and its last packets (ABORT, SHUTDOWN COMPLETE)
+ * writable; packets for it after that are out of the blue: give them to
+ * usctp_endpoint_handle_ootb (8.4), e.g. to answer a repeated SHUTDOWN ACK. */
 struct usctp_assoc *usctp_assoc_new(const struct usctp_assoc_config *c, const struct usctp_addr *peer,
 				    uint64_t now);
 int usctp_assoc_add_peer_addr(struct usctp_assoc *a, const struct usctp_addr *peer);
