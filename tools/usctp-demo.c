@@ -33,6 +33,7 @@ struct link {
 	double loss;
 	uint64_t delay_ns, jitter_ns;
 	uint64_t sent, dropped;
+	uint64_t last_at[2]; /* a link is FIFO: jitter never reorders packets */
 };
 
 static uint64_t rnd(uint64_t *s)
@@ -64,6 +65,9 @@ static void link_send(struct link *l, int to, const uint8_t *data, size_t len, u
 		return;
 	}
 	p->at = now + l->delay_ns + (l->jitter_ns ? rnd(&l->rng) % l->jitter_ns : 0);
+	if (p->at < l->last_at[to])
+		p->at = l->last_at[to];
+	l->last_at[to] = p->at;
 	p->to = to;
 	p->len = len;
 	memcpy(p->data, data, len);
