@@ -1,0 +1,17 @@
+/* Internal to src/sock: helpers shared by the API files. */
+#ifndef USCTP_SOCK_API_INTERNAL_H
+#define USCTP_SOCK_API_INTERNAL_H
+
+#include "sock.h"
+
+/* O_NONBLOCK on the user's descriptor, read with F_GETFL on every call. */
+bool usctp_api_nonblock(int fd);
+/* Monotonic ms deadline for a timeout in ms (0: none). */
+uint64_t usctp_api_deadline(uint64_t timeo_ms);
+/* sizeof the sockaddr for its family, 0 if unknown. */
+size_t usctp_api_sa_len(const struct sockaddr *sa);
+/* Create an association of s (locked) to the packed addresses (the first is
+ * the primary; all must share the SCTP port). Returns 0 or -errno. */
+int usctp_api_new_assoc(struct usctp_sock *s, const struct sockaddr *addrs, int n, struct usctp_sassoc **out);
+
+#endif
