@@ -40,7 +40,22 @@ struct usctp_rx *usctp_rx_new(uint32_t peer_initial_tsn, uint16_t num_instreams,
 	/* Fragments cost more than their payload: bound the real memory too. */
 	rx->mem_soft = (size_t)rcvbuf * 2 + 65536;
 	rx->mem_hard = rx->mem_soft * 2;
+	rx->max_reasm = rcvbuf;
+	rx->interleave = 1;
 	return rx;
+}
+
+int usctp_rx_set_frag_interleave(struct usctp_rx *rx, int level)
+{
+	if (level < 0 || level > 2)
+		return USCTP_ERR_INVALID;
+	rx->interleave = (uint8_t)level;
+	return 0;
+}
+
+void usctp_rx_set_max_reasm(struct usctp_rx *rx, uint32_t bytes)
+{
+	rx->max_reasm = bytes == 0 || bytes > rx->rcvbuf ? rx->rcvbuf : bytes;
 }
 
 void usctp_rx_del(struct usctp_rx *rx)
@@ -69,7 +84,13 @@ uint32_t usctp_rx_cum_tsn(const struct usctp_rx *rx)
 
 uint32_t usctp_rx_a_rwnd(const struct usctp_rx *rx)
 {
-	return rx->held >= rx->rcvbuf ? 0 : (uint32_t)(rx->rcvbuf - rx->held);
+	uint64_t reasm = usctp_rx_reasm_bytes(rx);
+	uint64_t w = rx->held >= rx->rcvbuf ? 0 : rx->rcvbuf - rx->held;
+
+	/* max_reasm <= rcvbuf: with the default (= rcvbuf) this never binds */
+	if (reasm >= rx->max_reasm)
+		return 0;
+	return (uint32_t)(w < rx->max_reasm - reasm ? w : rx->max_reasm - reasm);
 }
 
 bool usctp_rx_has_gaps(const struct usctp_rx *rx)
@@ -80,14 +101,23 @@ bool usctp_rx_has_dups(const struct usctp_rx *rx)
 {
 	return rx->map.ndups > 0;
 }
+/* What the interleave level lets the user read now (see usctp_rx_read). */
+static uint64_t may_read_bytes(const struct usctp_rx *rx)
+{
+	if (rx->interleave < 2 && rx->nbegun)
+		return rx->begun_avail;
+	return rx->readable - rx->blocked;
+}
+
 bool usctp_rx_readable(const struct usctp_rx *rx)
 {
-	return rx->readable > 0;
+	return may_read_bytes(rx) > 0;
 }
 
 uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx)
 {
-	return rx->readable > UINT32_MAX ? UINT32_MAX : (uint32_t)rx->readable;
+	uint64_t n = may_read_bytes(rx);
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 uint32_t usctp_rx_buffered(const struct usctp_rx *rx)
@@ -124,6 +154,18 @@ static void refused(struct usctp_rx *rx, const struct usctp_data_chunk *d)
 		usctp_rx_unordered_try(rx, t);
 }
 
+/* Is d the next fragment of a message the user has read part of? */
+static bool continues_begun(const struct usctp_rx *rx, const struct usctp_data_chunk *d)
+{
+	const struct usctp_rx_msg *m = rx->streams[d->sid].rd;
+
+	if (!m || m->complete || (d->flags & F_B) || d->tsn != m->last_tsn + 1)
+		return false;
+	if (m->unordered)
+		return (d->flags & F_U) != 0;
+	return !(d->flags & F_U) && d->ssn == m->ssn;
+}
+
 int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d)
 {
 	struct usctp_rx_frag *f;
@@ -149,14 +191,27 @@ int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d)
 	 * cumulative TSN gets the most slack: refusing it is what would stall. */
 	len = d->payload_len;
 	cost = usctp_rx_frag_cost(len);
-	if (usctp_tsn_lt(usctp_tsnmap_highest(&rx->map), d->tsn)) {
-		if (rx->held >= rx->rcvbuf || rx->store.mem + cost > rx->mem_soft) {
+	if (continues_begun(rx, d)) {
+		/* The user may be allowed to read nothing else (interleave level):
+		 * refusing this could stall the association for good. Its own
+		 * budget: rcvbuf unread bytes of partly read messages, and always
+		 * one chunk once the user has read them all. */
+		if (rx->begun_avail > 0 &&
+		    (rx->begun_avail + len > rx->rcvbuf || rx->store.mem + cost > 2 * rx->mem_hard))
+			return USCTP_RX_DROPPED;
+	} else if (usctp_tsn_lt(usctp_tsnmap_highest(&rx->map), d->tsn)) {
+		if (rx->held >= rx->rcvbuf || usctp_rx_reasm_bytes(rx) >= rx->max_reasm ||
+		    rx->store.mem + cost > rx->mem_soft) {
 			refused(rx, d);
 			return USCTP_RX_DROPPED;
 		}
+	} else if (d->tsn == rx->map.cum + 1) {
+		if (rx->held + len > 4 * (uint64_t)rx->rcvbuf || rx->store.mem + cost > 2 * rx->mem_hard)
+			return USCTP_RX_DROPPED;
 	} else {
-		unsigned k = d->tsn == rx->map.cum + 1 ? 2 : 1;
-		if (rx->held + len > 2 * k * (uint64_t)rx->rcvbuf || rx->store.mem + cost > k * rx->mem_hard)
+		if (rx->held + len > 2 * (uint64_t)rx->rcvbuf ||
+		    usctp_rx_reasm_bytes(rx) + len > 2 * (uint64_t)rx->max_reasm ||
+		    rx->store.mem + cost > rx->mem_hard)
 			return USCTP_RX_DROPPED;
 	}
 
@@ -220,22 +275,53 @@ int usctp_rx_build_sack(struct usctp_rx *rx, struct usctp_wbuf *w)
 /* Reading                                                             */
 /* ------------------------------------------------------------------ */
 
-int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor)
+/*
+ * May the user read m now? Never another message of a stream whose message
+ * is partly read; at levels 0 and 1, nothing but a partly read message while
+ * there is one (RFC 6458 8.1.20).
+ */
+static bool may_read(const struct usctp_rx *rx, const struct usctp_rx_msg *m)
+{
+	const struct usctp_rx_msg *rd = rx->streams[m->sid].rd;
+
+	if (m->avail == 0)
+		return false;
+	if (rx->interleave < 2 && rx->nbegun)
+		return rd == m;
+	return !rd || rd == m;
+}
+
+static struct usctp_rx_msg *next_msg(const struct usctp_rx *rx)
 {
 	struct usctp_rx_msg *m = rx->cur;
+
+	if (m && may_read(rx, m))
+		return m;
+	/* The usual case at levels 0 and 1: the one partly read message is
+	 * cur, and it has nothing more yet. */
+	if (m && rx->interleave < 2 && rx->nbegun == 1 && rx->streams[m->sid].rd == m)
+		return NULL;
+	if (rx->interleave < 2 && rx->nbegun == 0 && rx->ready_head && rx->ready_head->avail)
+		return rx->ready_head;
+	for (m = rx->ready_head; m; m = m->next)
+		if (may_read(rx, m))
+			return m;
+	return NULL;
+}
+
+int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor)
+{
+	struct usctp_rx_msg *m;
+	struct usctp_rx_stream *s;
 	uint8_t *out = buf;
 	size_t copied = 0;
 
 	if (eor)
 		*eor = false;
-	/* Finish the message in progress first; if it is a partial delivery
-	 * waiting for data, take another so that one stalled stream cannot
-	 * hold the buffer and stall the association. */
-	if (!m || m->avail == 0)
-		for (m = rx->ready_head; m && m->avail == 0; m = m->next)
-			;
+	m = next_msg(rx);
 	if (!m)
 		return USCTP_ERR_WOULDBLOCK;
+	s = &rx->streams[m->sid];
 	if (info) {
 		info->sid = m->sid;
 		info->ssn = m->ssn;
@@ -260,15 +346,18 @@ int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_r
 			usctp_rx_frag_free(&rx->store, f);
 		}
 	}
-	m->avail -= (uint32_t)copied;
-	rx->readable -= copied;
+	usctp_rx_avail_sub(rx, m, (uint32_t)copied);
 	rx->held -= copied;
 	if (m->complete && !m->first) {
 		if (eor)
 			*eor = true;
+		if (s->rd == m)
+			usctp_rx_end_read(rx, s);
 		usctp_rx_ready_unlink(rx, m);
 		usctp_rx_msg_free(&rx->store, m);
-	} else {
+	} else if (copied > 0) {
+		if (s->rd != m)
+			usctp_rx_begin_read(rx, m);
 		rx->cur = m;
 	}
 	return (int64_t)copied;

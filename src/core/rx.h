@@ -5,7 +5,8 @@
  *
  * Memory: a DATA chunk's payload is copied out of the packet once, into a
  * buffer the rx owns until the user has read it. The bytes held (in reassembly
- * and waiting to be read) are bounded by rcvbuf; a_rwnd is rcvbuf minus them.
+ * and waiting to be read) are bounded by rcvbuf; a_rwnd is rcvbuf minus them
+ * (or, if less, max_reasm minus the bytes in reassembly).
  */
 #ifndef USCTP_CORE_RX_H
 #define USCTP_CORE_RX_H
@@ -25,11 +26,29 @@ struct usctp_rx;
  * Bounds (whatever the peer sends): TSNs more than max(rcvbuf, 1024) (at most
  * 65535) above the cumulative TSN are dropped unrecorded; at most 1024 gap
  * ranges and 32 duplicates are remembered; payload held stays below
- * 4 * rcvbuf + 64 KiB (see usctp_rx_data).
+ * 5 * rcvbuf + 128 KiB (see usctp_rx_data).
  */
 struct usctp_rx *usctp_rx_new(uint32_t peer_initial_tsn, uint16_t num_instreams, uint32_t rcvbuf,
 			      uint32_t pd_point);
 void usctp_rx_del(struct usctp_rx *rx);
+
+/*
+ * SCTP_FRAGMENT_INTERLEAVE (RFC 6458 8.1.20) for usctp_rx_read: 0 or 1 (the
+ * default; the same for one association): while a message is partly read,
+ * only its next bytes are returned; 2: other streams' messages may come in
+ * between, never another message (ordered or unordered) of its stream.
+ * INVALID for another level.
+ */
+int usctp_rx_set_frag_interleave(struct usctp_rx *rx, int level);
+
+/*
+ * Bound on bytes held in reassembly (received, not yet deliverable); 0 or
+ * more than rcvbuf means rcvbuf (the default). Chunks extending the highest
+ * TSN are dropped while reassembly holds that much, hole fillers at twice
+ * that; a_rwnd advertises no more than the room left under it; a message
+ * starts partial delivery when reassembly is full.
+ */
+void usctp_rx_set_max_reasm(struct usctp_rx *rx, uint32_t bytes);
 
 /* What happened to a DATA chunk. */
 enum usctp_rx_result {
@@ -51,7 +70,13 @@ enum usctp_rx_result {
  * is still taken up to 2 * rcvbuf held, and the chunk right above the
  * cumulative TSN up to 4 * rcvbuf, so the cumulative TSN can always advance.
  * An ordered chunk of an SSN already delivered or skipped is acknowledged
- * (NEW) and discarded.
+ * (NEW) and discarded. max_reasm (usctp_rx_set_max_reasm) bounds the first
+ * two cases too.
+ *
+ * No deadlock whatever the interleave level: the next fragment of a message
+ * the user has read part of is taken whatever else fills the buffer, while
+ * partly read messages hold under rcvbuf unread bytes, and always once the
+ * user has read all they hold (the user can always read those).
  */
 int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d);
 
@@ -71,9 +96,13 @@ int usctp_rx_build_sack(struct usctp_rx *rx, struct usctp_wbuf *w);
 
 /*
  * FORWARD TSN (RFC 3758 3.6): advance the cumulative TSN to new_cum_tsn
- * (ignored if not newer), drop reassembly data at or below it, and for each
+ * (not moved if not newer), drop reassembly data at or below it, and for each
  * (sid, ssn) pair deliver what became deliverable and skip the stream's next
- * expected SSN past ssn. Returns 1 if a partial delivery in progress was
+ * expected SSN past ssn (never back). The pairs are processed even when
+ * new_cum_tsn is not newer (the first fragments of a message abandoned
+ * afterwards may wait at or below the cumulative TSN); unordered fragments
+ * are then dropped only where provably dead (a TSN next to their run, at or
+ * below the cumulative TSN, came and did not continue it). Returns 1 if a partial delivery in progress was
  * aborted by it (*pd_sid / *pd_ssn set, to the first one if several; either
  * pointer may be NULL), else 0.
  *
@@ -99,11 +128,11 @@ uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx);
  *
  * Order: a message partly read is continued first. Messages are otherwise
  * returned in the order they became deliverable (per stream in SSN order).
- * A message in partial delivery whose received bytes are all read is passed
- * over until more arrive, so other streams' messages can be read meanwhile
- * (pieces of different messages may then alternate: info->sid/ssn and eor
- * tell them apart). This keeps one stalled stream from filling the buffer
- * and stalling the whole association.
+ * While a message is partly read (its end not yet returned), the interleave
+ * level decides what else may be returned (usctp_rx_set_frag_interleave):
+ * at 0/1 nothing (WOULDBLOCK until more of it arrives); at 2 messages of
+ * other streams (pieces may then alternate: info->sid/ssn and eor tell them
+ * apart). usctp_rx_readable / _readable_bytes follow the same rules.
  */
 int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor);
 

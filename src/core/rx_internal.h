@@ -25,6 +25,10 @@
 struct usctp_rx_stream {
 	struct usctp_rx_frag *head, *tail; /* waiting fragments, TSN order */
 	struct usctp_rx_msg *pd;	   /* this stream's message in partial delivery */
+	/* Message of this stream the user has read part of (at most one: no two
+	 * messages of a stream ever interleave, RFC 6458 8.1.20). */
+	struct usctp_rx_msg *rd;
+	uint64_t ready_bytes; /* unread bytes of this stream's ready messages */
 	/* Cache of the consecutive run scanned from head, so that a large
 	 * message arriving in order is scanned once, not once per fragment. */
 	struct usctp_rx_frag *scan_head, *scan_last;
@@ -46,8 +50,15 @@ struct usctp_rx {
 	struct usctp_rx_stream *streams;
 	uint16_t nstreams;
 	uint32_t rcvbuf, pd_point;
-	uint64_t held;			     /* payload bytes held (reassembly + unread) */
-	uint64_t readable;		     /* bytes the reader can take now */
+	uint64_t held;	    /* payload bytes held (reassembly + unread) */
+	uint64_t readable;  /* unread bytes of ready messages */
+	uint32_t max_reasm; /* bound on bytes in reassembly (held - readable) */
+	uint8_t interleave; /* SCTP_FRAGMENT_INTERLEAVE level, 0..2 */
+	/* Partly read messages (the streams' rd): how many, their unread bytes,
+	 * and the unread bytes of other ready messages of their streams, which
+	 * the interleave rules hold back. */
+	unsigned nbegun;
+	uint64_t begun_avail, blocked;
 	size_t mem_soft;		     /* memory bound for chunks above the highest TSN */
 	size_t mem_hard;		     /* memory bound for chunks filling a hole */
 	struct usctp_rx_frag *uhead, *utail; /* waiting unordered fragments */
@@ -64,6 +75,16 @@ void usctp_rx_free_chain(struct usctp_rx *rx, struct usctp_rx_frag *f);
  * (NULL when out of memory: the chain is left to the caller). */
 struct usctp_rx_msg *usctp_rx_deliver(struct usctp_rx *rx, struct usctp_rx_frag *first,
 				      struct usctp_rx_frag *last, uint32_t bytes);
+/* Every change of a ready message's avail goes through here (it keeps the
+ * readable / begun / blocked counts). */
+void usctp_rx_avail_add(struct usctp_rx *rx, struct usctp_rx_msg *m, uint32_t n);
+void usctp_rx_avail_sub(struct usctp_rx *rx, struct usctp_rx_msg *m, uint32_t n);
+/* The user has read part of m (m becomes its stream's rd) / its stream's rd
+ * is finished or discarded. */
+void usctp_rx_begin_read(struct usctp_rx *rx, struct usctp_rx_msg *m);
+void usctp_rx_end_read(struct usctp_rx *rx, struct usctp_rx_stream *s);
+/* Bytes in reassembly (held, not yet deliverable). */
+uint64_t usctp_rx_reasm_bytes(const struct usctp_rx *rx);
 void usctp_rx_ready_unlink(struct usctp_rx *rx, struct usctp_rx_msg *m);
 void usctp_rx_msg_discard(struct usctp_rx *rx, struct usctp_rx_msg *m);
 void usctp_rx_frag_drop(struct usctp_rx *rx, struct usctp_rx_frag *f);

@@ -21,6 +21,57 @@ void usctp_rx_free_chain(struct usctp_rx *rx, struct usctp_rx_frag *f)
 /* Messages and the ready queue                                        */
 /* ------------------------------------------------------------------ */
 
+void usctp_rx_avail_add(struct usctp_rx *rx, struct usctp_rx_msg *m, uint32_t n)
+{
+	struct usctp_rx_stream *s = &rx->streams[m->sid];
+
+	m->avail += n;
+	rx->readable += n;
+	s->ready_bytes += n;
+	if (s->rd == m)
+		rx->begun_avail += n;
+	else if (s->rd)
+		rx->blocked += n;
+}
+
+void usctp_rx_avail_sub(struct usctp_rx *rx, struct usctp_rx_msg *m, uint32_t n)
+{
+	struct usctp_rx_stream *s = &rx->streams[m->sid];
+
+	m->avail -= n;
+	rx->readable -= n;
+	s->ready_bytes -= n;
+	if (s->rd == m)
+		rx->begun_avail -= n;
+	else if (s->rd)
+		rx->blocked -= n;
+}
+
+void usctp_rx_begin_read(struct usctp_rx *rx, struct usctp_rx_msg *m)
+{
+	struct usctp_rx_stream *s = &rx->streams[m->sid];
+
+	s->rd = m;
+	rx->nbegun++;
+	rx->begun_avail += m->avail;
+	rx->blocked += s->ready_bytes - m->avail;
+}
+
+void usctp_rx_end_read(struct usctp_rx *rx, struct usctp_rx_stream *s)
+{
+	struct usctp_rx_msg *m = s->rd;
+
+	rx->nbegun--;
+	rx->begun_avail -= m->avail;
+	rx->blocked -= s->ready_bytes - m->avail;
+	s->rd = NULL;
+}
+
+uint64_t usctp_rx_reasm_bytes(const struct usctp_rx *rx)
+{
+	return rx->held - rx->readable;
+}
+
 /* Wrap the detached chain first..last (bytes long) as a message and queue it. */
 struct usctp_rx_msg *usctp_rx_deliver(struct usctp_rx *rx, struct usctp_rx_frag *first,
 				      struct usctp_rx_frag *last, uint32_t bytes)
@@ -31,7 +82,7 @@ struct usctp_rx_msg *usctp_rx_deliver(struct usctp_rx *rx, struct usctp_rx_frag 
 		return NULL;
 	m->first = first;
 	m->last = last;
-	m->avail = bytes;
+	m->avail = 0; /* usctp_rx_avail_add below */
 	m->tsn = first->tsn;
 	m->last_tsn = last->tsn;
 	m->ppid = first->ppid;
@@ -46,7 +97,7 @@ struct usctp_rx_msg *usctp_rx_deliver(struct usctp_rx *rx, struct usctp_rx_frag 
 	else
 		rx->ready_head = m;
 	rx->ready_tail = m;
-	rx->readable += bytes;
+	usctp_rx_avail_add(rx, m, bytes);
 	if (!m->complete) {
 		m->pd_next = rx->pd_list;
 		rx->pd_list = m;
@@ -75,8 +126,7 @@ static void pd_append(struct usctp_rx *rx, struct usctp_rx_msg *m, struct usctp_
 		m->first = f;
 	m->last = f;
 	m->last_tsn = f->tsn;
-	m->avail += f->len;
-	rx->readable += f->len;
+	usctp_rx_avail_add(rx, m, f->len);
 	if (f->flags & F_E) {
 		m->complete = true;
 		pd_list_remove(rx, m);
@@ -100,11 +150,15 @@ void usctp_rx_ready_unlink(struct usctp_rx *rx, struct usctp_rx_msg *m)
 /* Throw away a queued message and whatever of it was not read. */
 void usctp_rx_msg_discard(struct usctp_rx *rx, struct usctp_rx_msg *m)
 {
+	struct usctp_rx_stream *s = &rx->streams[m->sid];
+
+	if (s->rd == m)
+		usctp_rx_end_read(rx, s);
 	usctp_rx_ready_unlink(rx, m);
 	if (!m->complete)
 		pd_list_remove(rx, m);
 	rx->held -= m->avail;
-	rx->readable -= m->avail;
+	usctp_rx_avail_sub(rx, m, m->avail);
 	usctp_rx_free_chain(rx, m->first);
 	usctp_rx_msg_free(&rx->store, m);
 }
@@ -180,12 +234,14 @@ bool usctp_rx_stream_scan(struct usctp_rx_stream *s, struct usctp_rx_frag **last
 /*
  * Should an incomplete message holding bytes (in sequence from its first
  * fragment, and next in its stream) start partial delivery? At pd_point; or
- * sooner when fragments fill memory (many tiny ones), since new chunks are
- * refused then and only the reader can make room.
+ * sooner when fragments fill memory (many tiny ones) or reassembly reaches
+ * max_reasm, since new chunks are refused then and only the reader can make
+ * room.
  */
 bool usctp_rx_pd_due(const struct usctp_rx *rx, uint32_t bytes)
 {
-	return bytes >= rx->pd_point || rx->store.mem > rx->mem_soft / 2;
+	return bytes >= rx->pd_point || rx->store.mem > rx->mem_soft / 2 ||
+	       usctp_rx_reasm_bytes(rx) >= rx->max_reasm;
 }
 
 /* Move everything of the stream that is now deliverable to the ready queue. */

@@ -183,6 +183,114 @@ static void forward_tsn_with_bad_streams_and_far_tsn_is_harmless(void **state)
 	usctp_rx_del(rx);
 }
 
+/*
+ * The sender abandons stream 0's SSN 0 after sending only its first two
+ * fragments (TSN 1-2): its FORWARD TSN carries a new cumulative TSN equal to
+ * ours, and the pair is what releases the stream.
+ */
+static void forward_tsn_at_the_cumulative_tsn_still_skips_an_abandoned_message(void **state)
+{
+	struct usctp_rx *rx = usctp_rx_new(1, 2, 8000, 0);
+	uint8_t out[100];
+	struct usctp_rcvinfo info;
+	bool eor;
+
+	assert_int_equal(put(rx, 1, 0, 0, B, 100, 1), USCTP_RX_NEW);
+	assert_int_equal(put(rx, 2, 0, 0, 0, 100, 2), USCTP_RX_NEW);
+	assert_int_equal(put(rx, 3, 0, 1, BE, 50, 3), USCTP_RX_NEW);
+	assert_int_equal(usctp_rx_cum_tsn(rx), 3);
+	assert_false(usctp_rx_readable(rx));
+	uint16_t pairs[] = {0, 0};
+	assert_int_equal(fwd(rx, 3, pairs, 1, NULL, NULL), 0);
+	assert_int_equal(usctp_rx_cum_tsn(rx), 3);
+	assert_int_equal(usctp_rx_buffered(rx), 50); /* the fragments are gone */
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 50);
+	assert_int_equal(info.ssn, 1);
+	assert_true(eor);
+	/* the same FORWARD TSN again, or an older one: nothing moves back */
+	assert_int_equal(fwd(rx, 3, pairs, 1, NULL, NULL), 0);
+	assert_int_equal(fwd(rx, 2, pairs, 1, NULL, NULL), 0);
+	assert_int_equal(put(rx, 4, 0, 2, BE, 10, 4), USCTP_RX_NEW);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 10);
+	assert_int_equal(info.ssn, 2);
+	usctp_rx_del(rx);
+}
+
+/* A pair naming SSNs beyond what is held at or below new_cum skips only
+ * what is held there: later messages (above new_cum) are untouched. */
+static void forward_tsn_at_the_cumulative_tsn_never_drops_messages_above_it(void **state)
+{
+	struct usctp_rx *rx = usctp_rx_new(1, 1, 8000, 0);
+	uint8_t out[100];
+	struct usctp_rcvinfo info;
+	bool eor;
+
+	assert_int_equal(put(rx, 1, 0, 0, B, 100, 1), USCTP_RX_NEW); /* abandoned */
+	assert_int_equal(put(rx, 3, 0, 2, BE, 20, 3), USCTP_RX_NEW); /* SSN 1 (TSN 2) not in yet */
+	assert_int_equal(put(rx, 4, 0, 3, B, 20, 4), USCTP_RX_NEW);  /* incomplete, above new_cum */
+	uint16_t pairs[] = {0, 5};
+	assert_int_equal(fwd(rx, 1, pairs, 1, NULL, NULL), 0);
+	assert_int_equal(usctp_rx_buffered(rx), 40);
+	assert_false(usctp_rx_readable(rx)); /* SSN 1 is not skipped: nothing of it was held */
+	assert_int_equal(put(rx, 2, 0, 1, BE, 10, 2), USCTP_RX_NEW);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 10);
+	assert_int_equal(info.ssn, 1);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 20);
+	assert_int_equal(info.ssn, 2);
+	assert_int_equal(put(rx, 5, 0, 3, E, 5, 5), USCTP_RX_NEW);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 25);
+	assert_int_equal(info.ssn, 3);
+	assert_true(eor);
+	usctp_rx_del(rx);
+}
+
+/* At interleave level 1 a partly read message that was abandoned blocks all
+ * reading: a FORWARD TSN at our cumulative TSN must abort it. */
+static void forward_tsn_at_the_cumulative_tsn_aborts_an_abandoned_partial_delivery(void **state)
+{
+	struct usctp_rx *rx = usctp_rx_new(1, 2, 8000, 150);
+	uint8_t out[1000];
+	struct usctp_rcvinfo info;
+	bool eor;
+	uint16_t psid = 9;
+	uint32_t pssn = 9;
+
+	assert_int_equal(put(rx, 1, 0, 0, B, 100, 1), USCTP_RX_NEW);
+	assert_int_equal(put(rx, 2, 0, 0, 0, 100, 2), USCTP_RX_NEW);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 200);
+	assert_false(eor);
+	assert_int_equal(put(rx, 3, 1, 0, BE, 30, 3), USCTP_RX_NEW);
+	assert_false(usctp_rx_readable(rx)); /* level 1: stream 1 waits */
+	uint16_t pairs[] = {0, 0};
+	assert_int_equal(fwd(rx, 3, pairs, 1, &psid, &pssn), 1);
+	assert_int_equal(psid, 0);
+	assert_int_equal(pssn, 0);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 30);
+	assert_int_equal(info.sid, 1);
+	usctp_rx_del(rx);
+}
+
+/* Unordered fragments whose run a TSN at or below cum did not continue can
+ * never complete: dropped. The run waiting for cum + 1 is kept. */
+static void forward_tsn_at_the_cumulative_tsn_drops_only_dead_unordered_runs(void **state)
+{
+	struct usctp_rx *rx = usctp_rx_new(1, 2, 8000, 0);
+	uint8_t out[1000];
+	struct usctp_rcvinfo info;
+	bool eor;
+
+	assert_int_equal(put(rx, 1, 0, 0, U | B, 100, 1), USCTP_RX_NEW); /* abandoned */
+	assert_int_equal(put(rx, 2, 1, 0, BE, 10, 2), USCTP_RX_NEW);
+	assert_int_equal(put(rx, 3, 0, 0, U | B, 70, 3), USCTP_RX_NEW); /* alive: TSN 4 to come */
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 10);
+	assert_int_equal(fwd(rx, 3, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(usctp_rx_buffered(rx), 70);
+	assert_int_equal(put(rx, 4, 0, 0, U | E, 5, 4), USCTP_RX_NEW);
+	assert_int_equal(usctp_rx_read(rx, out, sizeof(out), &info, &eor), 75);
+	assert_true(eor);
+	usctp_rx_del(rx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +300,10 @@ int main(void)
 	    cmocka_unit_test(forward_tsn_aborts_an_unordered_partial_delivery_and_drops_fragments),
 	    cmocka_unit_test(forward_tsn_behind_the_cumulative_tsn_is_ignored),
 	    cmocka_unit_test(forward_tsn_with_bad_streams_and_far_tsn_is_harmless),
+	    cmocka_unit_test(forward_tsn_at_the_cumulative_tsn_still_skips_an_abandoned_message),
+	    cmocka_unit_test(forward_tsn_at_the_cumulative_tsn_never_drops_messages_above_it),
+	    cmocka_unit_test(forward_tsn_at_the_cumulative_tsn_aborts_an_abandoned_partial_delivery),
+	    cmocka_unit_test(forward_tsn_at_the_cumulative_tsn_drops_only_dead_unordered_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,43 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/rx.h"
+#include "core/rx_internal.h"
+
+/*
+ * Recount from scratch what the receiver keeps incrementally: bytes ready,
+ * per stream, and what the interleave rules let the user read; and check
+ * the rules themselves (at most one partly read message per stream, and at
+ * levels 0/1 at most one in all).
+ */
+static void check_counts(const struct usctp_rx *rx, int level)
+{
+	uint64_t readable = 0, begun = 0, blocked = 0;
+	unsigned nbegun = 0;
+
+	for (const struct usctp_rx_msg *m = rx->ready_head; m; m = m->next)
+		readable += m->avail;
+	assert_true(readable == rx->readable);
+	for (unsigned i = 0; i < rx->nstreams; i++) {
+		const struct usctp_rx_stream *s = &rx->streams[i];
+		uint64_t mine = 0;
+		for (const struct usctp_rx_msg *m = rx->ready_head; m; m = m->next)
+			if (m->sid == i)
+				mine += m->avail;
+		assert_true(mine == s->ready_bytes);
+		if (s->rd) {
+			nbegun++;
+			begun += s->rd->avail;
+			blocked += mine - s->rd->avail;
+		}
+	}
+	assert_int_equal(nbegun, rx->nbegun);
+	assert_true(begun == rx->begun_avail);
+	assert_true(blocked == rx->blocked);
+	if (level < 2)
+		assert_true(nbegun <= 1);
+	uint64_t may = level < 2 && nbegun ? begun : readable - blocked;
+	assert_int_equal(usctp_rx_readable_bytes(rx), may > UINT32_MAX ? UINT32_MAX : may);
+}
 
 static void check_sack(struct usctp_rx *rx, unsigned slots)
 {
@@ -56,6 +92,18 @@ static void hostile_input_keeps_the_receiver_consistent_and_bounded(void **state
 		struct usctp_rx *rx =
 		    usctp_rx_new(itsn, nstreams, rcvbuf, (uint32_t)tu_rng_below(&rng, rcvbuf));
 		assert_non_null(rx);
+		int level = round % 3;
+		uint32_t max_reasm = round % 4 == 3 ? 1 + (uint32_t)tu_rng_below(&rng, rcvbuf) : 0;
+		assert_int_equal(usctp_rx_set_frag_interleave(rx, level), 0);
+		usctp_rx_set_max_reasm(rx, max_reasm);
+		if (max_reasm == 0)
+			max_reasm = rcvbuf;
+		/* what the user has been given: no piece of another message of
+		 * the same stream, or at level < 2 of any other, mid-message */
+		bool mid[4] = {false};
+		uint16_t mid_ssn[4] = {0};
+		bool mid_u[4] = {false};
+		int nmid = 0;
 		for (int op = 0; op < 3000; op++) {
 			uint32_t cum = usctp_rx_cum_tsn(rx);
 			unsigned kind = (unsigned)tu_rng_below(&rng, 100);
@@ -90,6 +138,13 @@ static void hostile_input_keeps_the_receiver_consistent_and_bounded(void **state
 				uint32_t ssn;
 				int r = usctp_rx_forward_tsn(rx, &f, &sid, &ssn);
 				assert_true(r == 0 || r == 1);
+				for (unsigned i = 0; i < nstreams; i++) { /* aborted: the user moves on */
+					if (mid[i] && !rx->streams[i].rd) {
+						assert_int_equal(r, 1);
+						mid[i] = false;
+						nmid--;
+					}
+				}
 			} else if (kind < 95) {
 				bool eor;
 				struct usctp_rcvinfo info;
@@ -100,15 +155,34 @@ static void hostile_input_keeps_the_receiver_consistent_and_bounded(void **state
 					assert_int_equal(n, USCTP_ERR_WOULDBLOCK);
 				else
 					assert_true(n > 0 && (uint32_t)n <= before);
-				if (n > 0)
-					assert_int_equal(usctp_rx_readable_bytes(rx), before - (uint32_t)n);
+				if (n > 0) {
+					unsigned sid = info.sid;
+					bool u = info.flags & USCTP_SEND_UNORDERED;
+					if (mid[sid])
+						assert_true(mid_ssn[sid] == info.ssn && mid_u[sid] == u);
+					else if (level < 2)
+						assert_int_equal(nmid, 0);
+					if (!mid[sid] && !eor) {
+						mid[sid] = true;
+						mid_ssn[sid] = info.ssn;
+						mid_u[sid] = u;
+						nmid++;
+					} else if (mid[sid] && eor) {
+						mid[sid] = false;
+						nmid--;
+					}
+				}
 			} else {
 				check_sack(rx, (unsigned)tu_rng_below(&rng, 100));
 			}
 			uint32_t held = usctp_rx_buffered(rx);
-			assert_int_equal(usctp_rx_a_rwnd(rx), held >= rcvbuf ? 0 : rcvbuf - held);
+			uint32_t reasm = (uint32_t)(rx->held - rx->readable);
+			uint32_t w1 = held >= rcvbuf ? 0 : rcvbuf - held;
+			uint32_t w2 = reasm >= max_reasm ? 0 : max_reasm - reasm;
+			assert_int_equal(usctp_rx_a_rwnd(rx), w1 < w2 ? w1 : w2);
 			assert_true(usctp_rx_readable_bytes(rx) <= held);
-			assert_true(held <= 4 * rcvbuf + 65535);
+			assert_true(held <= 5 * rcvbuf + 65535);
+			check_counts(rx, level);
 		}
 		usctp_rx_del(rx); /* with whatever is still buffered */
 	}
