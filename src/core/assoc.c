@@ -34,9 +34,12 @@ struct usctp_cookie_key *usctp_assoc_key(struct usctp_assoc *a)
 	return a->cfg.cookie_key ? a->cfg.cookie_key : a->own_key;
 }
 
+/* The RTO of the path control chunks (INIT, SHUTDOWN...) go to. */
 uint64_t usctp_assoc_rto(const struct usctp_assoc *a)
 {
-	return a->paths[a->primary].rto;
+	if (!a->num_paths)
+		return (uint64_t)a->cfg.rto_initial_ms * USCTP_NS_PER_MS;
+	return a->paths[usctp_pm_data_path(a)].rto;
 }
 
 int usctp_assoc_add_path(struct usctp_assoc *a, const struct usctp_addr *addr)
@@ -64,6 +67,12 @@ int usctp_assoc_find_path_ip(const struct usctp_assoc *a, const struct usctp_ipa
 
 int usctp_assoc_queue_pkt(struct usctp_assoc *a, uint32_t vtag, const uint8_t *chunks, size_t len)
 {
+	return usctp_assoc_queue_pkt_to(a, vtag, chunks, len, -1);
+}
+
+int usctp_assoc_queue_pkt_to(struct usctp_assoc *a, uint32_t vtag, const uint8_t *chunks, size_t len,
+			     int path)
+{
 	if (a->pend_count == USCTP_PENDING_PKTS || len + USCTP_COMMON_HDR_LEN > a->cfg.mtu)
 		return USCTP_ERR_NOBUF;
 	uint8_t *b = malloc(len + USCTP_COMMON_HDR_LEN);
@@ -75,6 +84,7 @@ int usctp_assoc_queue_pkt(struct usctp_assoc *a, uint32_t vtag, const uint8_t *c
 	unsigned i = (a->pend_head + a->pend_count) % USCTP_PENDING_PKTS;
 	a->pend[i].buf = b;
 	a->pend[i].len = len + USCTP_COMMON_HDR_LEN;
+	a->pend[i].path = path;
 	a->pend_count++;
 	return 0;
 }
@@ -99,10 +109,19 @@ void usctp_assoc_stop_timers(struct usctp_assoc *a)
 		usctp_timer_stop(&a->t3[i]);
 }
 
+void usctp_assoc_sync_flight(struct usctp_assoc *a)
+{
+	for (unsigned i = 0; a->tx && i < a->num_paths; i++)
+		a->paths[i].flight_size = usctp_tx_path_flight(a->tx, i);
+}
+
 void usctp_assoc_drain_failed(struct usctp_assoc *a)
 {
 	if (!a->tx)
 		return;
+	/* Abandonment (pr_check, reroute) changes flights without seeing the
+	 * paths: every caller of this passes here, so refresh them too. */
+	usctp_assoc_sync_flight(a);
 	struct usctp_failed_msg f;
 	for (int guard = 0; guard < 1 << 20 && usctp_tx_pop_failed(a->tx, &f) > 0; guard++) {
 		struct usctp_event *e = usctp_ev_push(a, USCTP_EV_SEND_FAILED);
@@ -169,6 +188,8 @@ struct usctp_assoc *usctp_assoc_alloc(const struct usctp_assoc_config *c, uint64
 		goto fail;
 	usctp_assoc_stop_timers(a);
 	a->state = USCTP_CLOSED;
+	a->rtx_avoid = -1;
+	a->reply_path = -1;
 	return a;
 fail:
 	usctp_cookie_key_del(a->own_key);
@@ -210,6 +231,7 @@ struct usctp_assoc *usctp_assoc_new(const struct usctp_assoc_config *c, const st
 	if (!a)
 		return NULL;
 	usctp_assoc_add_path(a, peer);
+	a->paths[0].confirmed = true; /* 5.4 rule 1: given by the user */
 	a->my_vtag = usctp_assoc_random_tag(a);
 	usctp_assoc_random(a, &a->my_itsn, sizeof(a->my_itsn));
 	a->tx = new_tx(a, a->my_itsn, a->cfg.num_ostreams);
@@ -227,8 +249,22 @@ struct usctp_assoc *usctp_assoc_new(const struct usctp_assoc_config *c, const st
 
 int usctp_assoc_add_peer_addr(struct usctp_assoc *a, const struct usctp_addr *peer)
 {
+	if (!peer || a->dead)
+		return USCTP_ERR_INVALID;
+	unsigned before = a->num_paths;
 	int r = usctp_assoc_add_path(a, peer);
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	if ((unsigned)r < before)
+		return 0; /* known already */
+	if (a->state == USCTP_COOKIE_WAIT) {
+		a->paths[r].confirmed = true; /* 5.4 rule 1: given for the INIT */
+	} else if (a->state >= USCTP_ESTABLISHED) {
+		/* Not announced by the peer: probed before any data goes there. */
+		usctp_pm_event(a, (unsigned)r, USCTP_ADDR_ADDED);
+		usctp_hb_path_added(a, (unsigned)r, a->probe_next);
+	}
+	return 0;
 }
 
 /* usctp_assoc_new already started the handshake; connect only confirms it. */
@@ -317,7 +353,7 @@ static void on_error_chunk(struct usctp_assoc *a, const struct usctp_chunk *c, u
 	usctp_ev_push_causes(a, USCTP_EV_REMOTE_ERROR, c->value, c->value_len);
 }
 
-static void on_heartbeat(struct usctp_assoc *a, const struct usctp_chunk *c)
+static void on_heartbeat(struct usctp_assoc *a, const struct usctp_chunk *c, const struct usctp_addr *from)
 {
 	struct usctp_heartbeat_chunk hb;
 	if (usctp_heartbeat_parse(c, &hb) < 0) {
@@ -325,6 +361,22 @@ static void on_heartbeat(struct usctp_assoc *a, const struct usctp_chunk *c)
 		return;
 	}
 	size_t need = USCTP_CHUNK_HDR_LEN + USCTP_PARAM_HDR_LEN + usctp_pad4(hb.info_len);
+	int pi = from ? usctp_assoc_find_path_ip(a, &from->ip) : -1;
+	if (pi >= 0 && (unsigned)pi != usctp_pm_data_path(a) && a->peer_vtag &&
+	    need + USCTP_COMMON_HDR_LEN <= a->cfg.mtu) {
+		/* 6.4: the ACK goes back to where the HEARTBEAT came from (also
+		 * to an unconfirmed address, 5.4), so it measures that path; on
+		 * the data path it is bundled like any control chunk. */
+		uint8_t *tmp = malloc(need);
+		if (!tmp)
+			return;
+		struct usctp_wbuf w;
+		usctp_wbuf_init(&w, tmp, need);
+		if (usctp_build_heartbeat(&w, USCTP_CHUNK_HEARTBEAT_ACK, hb.info, hb.info_len) == 0)
+			usctp_assoc_queue_pkt_to(a, a->peer_vtag, tmp, w.len, pi);
+		free(tmp);
+		return;
+	}
 	if (need > a->ctl_cap - a->ctl_len)
 		return;
 	struct usctp_wbuf w;
@@ -340,6 +392,13 @@ void usctp_assoc_process_chunks(struct usctp_assoc *a, const struct usctp_addr *
 	struct usctp_chunk c;
 	bool had_data = false, immediate = false;
 
+	if (from && a->peer_vtag) {
+		/* RFC 6951 5.4: the peer's UDP port is learnt per address from
+		 * what arrives (only from packets that passed the tag checks). */
+		int pi = usctp_assoc_find_path_ip(a, &from->ip);
+		if (pi >= 0)
+			a->paths[pi].addr.udp_port = from->udp_port;
+	}
 	usctp_chunk_iter_init(&it, pkt, len);
 	while (!a->dead && usctp_chunk_next(&it, &c) == 1) {
 		if (c.raw < pkt + off)
@@ -348,6 +407,8 @@ void usctp_assoc_process_chunks(struct usctp_assoc *a, const struct usctp_addr *
 		case USCTP_CHUNK_DATA:
 			if (!a->rx || a->state == USCTP_COOKIE_WAIT || a->state == USCTP_COOKIE_ECHOED)
 				break; /* no association yet to take it */
+			if (!had_data && from)
+				a->reply_path = usctp_assoc_find_path_ip(a, &from->ip);
 			had_data = true;
 			if (usctp_data_on_data(a, &c, &immediate))
 				return;
@@ -359,10 +420,10 @@ void usctp_assoc_process_chunks(struct usctp_assoc *a, const struct usctp_addr *
 			usctp_data_on_sack(a, &c, now);
 			break;
 		case USCTP_CHUNK_HEARTBEAT:
-			on_heartbeat(a, &c);
+			on_heartbeat(a, &c, from);
 			break;
 		case USCTP_CHUNK_HEARTBEAT_ACK:
-			/* We send no heartbeats yet; an ACK still proves the path works. */
+			usctp_hb_on_ack(a, &c, now);
 			break;
 		case USCTP_CHUNK_ABORT:
 			usctp_sd_on_abort(a, &c);
@@ -535,15 +596,16 @@ static void add_sack(struct usctp_assoc *a, struct usctp_wbuf *w)
 	a->stats.sacks_out++;
 }
 
-static void add_data(struct usctp_assoc *a, struct usctp_wbuf *w, size_t mtu, uint64_t now)
+static void add_data(struct usctp_assoc *a, struct usctp_wbuf *w, unsigned pi, size_t mtu, uint64_t now)
 {
-	unsigned pi = (unsigned)a->primary;
 	bool t3_start = false;
 	size_t max_payload = mtu - USCTP_COMMON_HDR_LEN - USCTP_DATA_HDR_LEN;
 	int n = usctp_tx_fill(a->tx, w, pi, &a->paths[pi], max_payload, now, &t3_start);
 	if (n <= 0)
 		return;
 	a->sent_data_since_dry = true;
+	if (usctp_tx_rtx_chunks(a->tx) == 0)
+		a->rtx_avoid = -1;
 	/* 6.3.2 R1 */
 	if (t3_start || !usctp_timer_running(&a->t3[pi]))
 		usctp_timer_start(&a->t3[pi], now, a->paths[pi].rto);
@@ -555,12 +617,33 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 	struct usctp_wbuf w;
 	unsigned pi = (unsigned)a->primary;
 
+	if (a->state >= USCTP_ESTABLISHED && a->num_paths) {
+		/* 6.4: retransmissions to an alternate, new data to its route
+		 * (primary, active alternate, or the message's own address). */
+		usctp_pm_update_routes(a);
+		pi = usctp_pm_data_path(a);
+		if (a->tx && !a->dead) {
+			int np;
+			if (usctp_tx_rtx_chunks(a->tx))
+				pi = usctp_pm_rtx_path(a);
+			else if (usctp_data_can_send(a) && (np = usctp_tx_next_path(a->tx)) >= 0)
+				pi = (unsigned)np;
+			else if (a->sack_now && a->reply_path >= 0 &&
+				 (unsigned)a->reply_path < a->num_paths &&
+				 usctp_pm_usable(&a->paths[a->reply_path]))
+				pi = (unsigned)a->reply_path; /* 6.4: reply where the DATA came from */
+		}
+	}
 	if (tx) {
 		tx->dst = a->paths[pi].addr;
 		tx->path = (int)pi;
 	}
 	if (a->pend_count) {
 		struct usctp_pending_pkt *p = &a->pend[a->pend_head];
+		if (tx && p->path >= 0 && (unsigned)p->path < a->num_paths) {
+			tx->dst = a->paths[p->path].addr;
+			tx->path = p->path;
+		}
 		size_t n = p->len <= cap ? p->len : 0;
 		if (n)
 			memcpy(buf, p->buf, n);
@@ -573,6 +656,9 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 	}
 	if (a->dead || a->num_paths == 0)
 		return 0;
+	size_t hn = usctp_hb_write(a, buf, cap, now, tx);
+	if (hn)
+		return hn;
 	size_t mtu = a->cfg.mtu;
 	if (a->paths[pi].mtu && a->paths[pi].mtu < mtu)
 		mtu = a->paths[pi].mtu;
@@ -620,11 +706,14 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 		size_t before = w.len;
 		usctp_tx_build_fwd_tsn(a->tx, &w);
 		/* RFC 3758 A5: T3 guards the FORWARD TSN like data. */
-		if (w.len > before && !usctp_timer_running(&a->t3[pi]))
-			usctp_timer_start(&a->t3[pi], now, a->paths[pi].rto);
+		if (w.len > before) {
+			a->fwd_path = pi;
+			if (!usctp_timer_running(&a->t3[pi]))
+				usctp_timer_start(&a->t3[pi], now, a->paths[pi].rto);
+		}
 	}
 	if (data_ok && a->tx)
-		add_data(a, &w, mtu, now);
+		add_data(a, &w, pi, mtu, now);
 	if (w.len <= USCTP_COMMON_HDR_LEN)
 		return 0;
 	usctp_build_finish(&w);
@@ -648,6 +737,9 @@ uint64_t usctp_assoc_get_expiry(const struct usctp_assoc *a)
 		t = usctp_time_min(t, a->t3[i].deadline);
 	if (a->tx && a->state >= USCTP_ESTABLISHED)
 		t = usctp_time_min(t, usctp_tx_pr_next_expiry(a->tx));
+	t = usctp_time_min(t, usctp_hb_expiry(a));
+	if (a->tx && usctp_data_can_send(a))
+		t = usctp_time_min(t, usctp_tx_zwp_expiry(a->tx));
 	return t;
 }
 
@@ -679,6 +771,8 @@ void usctp_assoc_handle_expiry(struct usctp_assoc *a, uint64_t now)
 	}
 	if (!a->dead && a->tx && a->state >= USCTP_ESTABLISHED && usctp_tx_pr_next_expiry(a->tx) <= now)
 		usctp_tx_pr_check(a->tx, now);
+	if (!a->dead && usctp_hb_expiry(a) <= now)
+		usctp_hb_on_timer(a, now);
 	if (a->dead)
 		return;
 	usctp_assoc_drain_failed(a);

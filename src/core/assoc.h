@@ -137,7 +137,7 @@ enum usctp_event_type {
 	USCTP_EV_SHUTDOWN_COMPLETE,  /* graceful close finished */
 	USCTP_EV_CANT_START,         /* setup failed (Max.Init.Retransmits, or ABORT during setup) */
 	USCTP_EV_SHUTDOWN,           /* the peer sent SHUTDOWN: no more data will arrive */
-	USCTP_EV_PEER_ADDR_CHANGE,   /* a path changed state (see addr_state) */
+	USCTP_EV_PEER_ADDR_CHANGE,   /* a path changed state (see addr_state, addr) */
 	USCTP_EV_REMOTE_ERROR,       /* an ERROR chunk arrived (cause code + raw causes) */
 	USCTP_EV_SEND_FAILED,        /* a message was abandoned or could not be delivered */
 	USCTP_EV_ADAPTATION,         /* the peer announced an adaptation layer indication */
@@ -145,6 +145,12 @@ enum usctp_event_type {
 	USCTP_EV_SENDER_DRY,         /* nothing queued or in flight */
 };
 
+/* PEER_ADDR_CHANGE: AVAILABLE when a failed path answers a HEARTBEAT again;
+ * UNREACHABLE past Path.Max.Retrans errors (T3, heartbeat timeouts); ADDED
+ * for every peer address but the primary right after COMM_UP (learnt from
+ * INIT / INIT ACK or given before), and for usctp_assoc_add_peer_addr once
+ * established; CONFIRMED when an unconfirmed address answers its probe;
+ * MADE_PRIMARY on usctp_assoc_set_primary. REMOVED is never sent (no ASCONF). */
 enum usctp_addr_state {
 	USCTP_ADDR_AVAILABLE = 1,
 	USCTP_ADDR_UNREACHABLE,
@@ -209,7 +215,9 @@ struct usctp_send_params {
 	uint8_t pr_policy;    /* USCTP_PR_* */
 	uint32_t pr_value;
 	uint32_t context;     /* returned in SEND_FAILED */
-	int path;             /* -1: primary; else a peer address index (SCTP_ADDR_OVER) */
+	int path;             /* -1: primary; else a peer address index (SCTP_ADDR_OVER), honoured
+	                       * while that path is confirmed and active (else the primary's route;
+	                       * never an unconfirmed address, RFC 9260 5.4) */
 };
 
 /*
@@ -252,7 +260,11 @@ bool usctp_assoc_readable(const struct usctp_assoc *a);
 
 /* Active open: create the association and start the handshake at once (the
  * INIT goes out on the next usctp_assoc_write_pkt; T1-init runs from now).
- * More peer addresses may be added with usctp_assoc_add_peer_addr.
+ * More peer addresses may be added with usctp_assoc_add_peer_addr: before the
+ * handshake completes they count as confirmed (given by the user, RFC 9260
+ * 5.4 rule 1); once established they are probed by HEARTBEAT before any data
+ * goes there. Addresses the peer lists in its INIT ACK (and the INIT ACK's
+ * source) become paths too, unconfirmed until they answer a HEARTBEAT.
  * usctp_assoc_connect only confirms the handshake is under way (0 while in
  * COOKIE-WAIT / COOKIE-ECHOED, STATE otherwise): calling it is optional.
  *
@@ -290,7 +302,7 @@ int usctp_assoc_read_pkt(struct usctp_assoc *a, const struct usctp_addr *from, c
 			 size_t len, uint64_t now);
 
 struct usctp_tx_info {
-	struct usctp_addr dst;
+	struct usctp_addr dst; /* udp_port: the port learnt for that address (RFC 6951 5.4) */
 	int path; /* peer address index */
 };
 /* Produce the next packet to send into buf (cap >= mtu). Returns its length,
@@ -340,6 +352,15 @@ struct usctp_assoc_status {
 void usctp_assoc_get_status(const struct usctp_assoc *a, struct usctp_assoc_status *st);
 const struct usctp_assoc_stats *usctp_assoc_stats(const struct usctp_assoc *a);
 int usctp_assoc_path_status(const struct usctp_assoc *a, unsigned idx, struct usctp_path_status *ps);
+/* Peer address index of addr (compared by IP address; the UDP port is
+ * learnt per path from arriving packets), or NOT_FOUND. For SCTP_ADDR_OVER
+ * (usctp_send_params.path) and SCTP_PRIMARY_ADDR. */
+int usctp_assoc_find_path(const struct usctp_assoc *a, const struct usctp_addr *addr);
+/* Make path idx the primary (RFC 9260 6.4): new data goes there whenever it
+ * is active and confirmed. Emits PEER_ADDR_CHANGE / MADE_PRIMARY.
+ * NOT_FOUND for a bad index, STATE once dead. */
+int usctp_assoc_set_primary(struct usctp_assoc *a, unsigned idx);
+
 /* Our own verification tag (what the peer puts in packets to us). */
 uint32_t usctp_assoc_local_vtag(const struct usctp_assoc *a);
 

@@ -62,6 +62,7 @@ uint64_t usctp_cookie_staleness_us(const struct usctp_cookie *c, uint64_t now);
 struct usctp_pending_pkt {
 	uint8_t *buf;
 	size_t len;
+	int path; /* destination path, or -1: wherever the next packet goes */
 };
 
 struct usctp_assoc {
@@ -82,7 +83,11 @@ struct usctp_assoc {
 
 	struct usctp_path paths[USCTP_MAX_PATHS];
 	unsigned num_paths;
-	int primary;
+	int primary;	     /* the user's primary path (6.4); data follows it while it is usable */
+	int rtx_avoid;	     /* path whose T3 expired: its retransmissions go elsewhere (6.4.1); -1 */
+	unsigned fwd_path;   /* path the last FORWARD TSN went to (its T3 guards it) */
+	int reply_path;	     /* 6.4: source of the last DATA, where a lone SACK goes; -1 */
+	uint64_t probe_next; /* 5.4 HB.Max.Burst: next time an unconfirmed path may be probed */
 
 	struct usctp_tx *tx;
 	struct usctp_rx *rx;
@@ -134,14 +139,46 @@ int usctp_assoc_add_path(struct usctp_assoc *a, const struct usctp_addr *addr);
 int usctp_assoc_find_path_ip(const struct usctp_assoc *a, const struct usctp_ipaddr *ip);
 /* Queue a whole packet (header + chunks in body) with vtag. */
 int usctp_assoc_queue_pkt(struct usctp_assoc *a, uint32_t vtag, const uint8_t *chunks, size_t len);
+/* The same, to a given path (-1: as usctp_assoc_queue_pkt). */
+int usctp_assoc_queue_pkt_to(struct usctp_assoc *a, uint32_t vtag, const uint8_t *chunks, size_t len,
+			     int path);
 /* Append a prebuilt control chunk to the next packet. */
 int usctp_assoc_queue_ctl(struct usctp_assoc *a, const uint8_t *chunk, size_t len);
 void usctp_assoc_stop_timers(struct usctp_assoc *a);
 int usctp_assoc_reset_tx(struct usctp_assoc *a, uint32_t itsn, uint16_t os);
 /* The association is gone: fail all data, stop timers, CLOSED. */
 void usctp_assoc_terminate(struct usctp_assoc *a);
+/* Turn failed messages into SEND_FAILED events; refresh path flight sizes. */
 void usctp_assoc_drain_failed(struct usctp_assoc *a);
+void usctp_assoc_sync_flight(struct usctp_assoc *a);
 uint64_t usctp_assoc_rto(const struct usctp_assoc *a);
+
+/* pathmgr.c: path selection and state (RFC 9260 5.4, 6.4, 8.2) */
+/* Usable for data: active and confirmed. */
+bool usctp_pm_usable(const struct usctp_path *p);
+/* Where new data goes: the primary while usable, else an active alternate. */
+unsigned usctp_pm_data_path(const struct usctp_assoc *a);
+/* Where retransmissions go: an active path other than rtx_avoid if any. */
+unsigned usctp_pm_rtx_path(const struct usctp_assoc *a);
+/* Tell the tx the default path and which per-message overrides may be honoured. */
+void usctp_pm_update_routes(struct usctp_assoc *a);
+void usctp_pm_event(struct usctp_assoc *a, unsigned idx, enum usctp_addr_state st);
+/* A counted error on path idx (T3 or heartbeat timeout): mark it inactive past Path.Max.Retrans. */
+void usctp_pm_path_error(struct usctp_assoc *a, unsigned idx);
+/* The path answered (HEARTBEAT ACK): errors cleared, active again. */
+void usctp_pm_path_alive(struct usctp_assoc *a, unsigned idx);
+
+/* heartbeat.c (RFC 9260 8.3, 5.4) */
+/* Establishment: probe unconfirmed paths, heartbeat idle confirmed ones. */
+void usctp_hb_start(struct usctp_assoc *a, uint64_t now);
+/* A path was added after establishment. */
+void usctp_hb_path_added(struct usctp_assoc *a, unsigned idx, uint64_t now);
+uint64_t usctp_hb_expiry(const struct usctp_assoc *a);
+void usctp_hb_on_timer(struct usctp_assoc *a, uint64_t now);
+void usctp_hb_on_ack(struct usctp_assoc *a, const struct usctp_chunk *c, uint64_t now);
+/* A HEARTBEAT packet due for some path: written into buf (returns its length, 0: none). */
+size_t usctp_hb_write(struct usctp_assoc *a, uint8_t *buf, size_t cap, uint64_t now,
+		      struct usctp_tx_info *tx);
 
 /* events.c */
 struct usctp_event *usctp_ev_push(struct usctp_assoc *a, enum usctp_event_type type);

@@ -177,15 +177,19 @@ void usctp_data_on_sack(struct usctp_assoc *a, const struct usctp_chunk *c, uint
 	a->peer_rwnd = s.a_rwnd;
 	if (res.rtt_valid && res.rtt_path < a->num_paths)
 		usctp_path_rtt_update(&a->paths[res.rtt_path], res.rtt);
-	if (res.bytes_acked) {
-		/* 8.1, 8.2: an acknowledgement proves the peer and path alive. */
+	if (res.bytes_acked || res.cum_advanced) {
+		/* 8.1, 8.2: an acknowledgement proves the peer and path alive;
+		 * so does a cum ack moved over abandoned TSNs only (it answers
+		 * the FORWARD TSN, whose T3 expiries counted as errors). */
 		a->error_count = 0;
 		for (unsigned i = 0; i < a->num_paths; i++)
 			if (res.acked_paths & (1u << i))
 				a->paths[i].error_count = 0;
+		if (!res.bytes_acked && a->fwd_path < a->num_paths)
+			a->paths[a->fwd_path].error_count = 0;
 	}
 	for (unsigned i = 0; i < a->num_paths; i++) {
-		if (!usctp_tx_has_outstanding(a->tx, i) && !(i == (unsigned)a->primary && awaiting_fwd(a)))
+		if (!usctp_tx_has_outstanding(a->tx, i) && !(i == a->fwd_path && awaiting_fwd(a)))
 			usctp_timer_stop(&a->t3[i]); /* R2 */
 		else if (res.cum_advanced && (res.acked_paths & (1u << i)))
 			usctp_timer_start(&a->t3[i], now, a->paths[i].rto); /* R3 */
@@ -218,21 +222,15 @@ void usctp_data_on_fwd_tsn(struct usctp_assoc *a, const struct usctp_chunk *c)
 void usctp_data_on_t3(struct usctp_assoc *a, unsigned pi, uint64_t now)
 {
 	struct usctp_path *p = &a->paths[pi];
-	if (!usctp_tx_has_outstanding(a->tx, pi) && !(pi == (unsigned)a->primary && awaiting_fwd(a)))
+	if (!usctp_tx_has_outstanding(a->tx, pi) && !(pi == a->fwd_path && awaiting_fwd(a)))
 		return;
 	a->stats.t3_timeouts++;
 	usctp_tx_on_t3(a->tx, pi, p, now);
 	usctp_path_backoff(p); /* E2 */
+	/* 6.4.1: what was outstanding here is retransmitted on an alternate. */
+	a->rtx_avoid = (int)pi;
 	if (a->state >= USCTP_ESTABLISHED) {
-		p->error_count++;
-		if (p->error_count > a->cfg.path_max_retrans && p->state == USCTP_PATH_ACTIVE) {
-			p->state = USCTP_PATH_INACTIVE;
-			struct usctp_event *e = usctp_ev_push(a, USCTP_EV_PEER_ADDR_CHANGE);
-			if (e) {
-				e->addr = p->addr;
-				e->addr_state = USCTP_ADDR_UNREACHABLE;
-			}
-		}
+		usctp_pm_path_error(a, pi);
 		if (++a->error_count > a->cfg.assoc_max_retrans) {
 			/* 8.1: the peer is unreachable; no ABORT, it would not arrive. */
 			usctp_ev_push(a, USCTP_EV_COMM_LOST);

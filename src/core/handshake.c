@@ -317,7 +317,10 @@ int usctp_hs_on_init_ack(struct usctp_assoc *a, const struct usctp_addr *from, c
 		return 0;
 	}
 	apply_peer(a);
+	/* 5.1.2 B: the listed addresses plus the INIT ACK's source. */
 	add_peer_addrs(a, ip.addrs, ip.num_addrs, a->paths[0].addr.udp_port);
+	if (from)
+		add_peer_addrs(a, &from->ip, 1, from->udp_port);
 	uint8_t *ck = malloc(ip.cookie_len);
 	if (!ck) {
 		setup_failed(a, init.init_tag, NULL, 0);
@@ -369,6 +372,12 @@ void usctp_hs_establish(struct usctp_assoc *a, uint64_t now)
 		e->outbound_streams = a->out_streams;
 		e->inbound_streams = a->in_streams;
 	}
+	/* The peer's other addresses, reported after COMM_UP; the unconfirmed
+	 * ones are probed before data goes there (5.4). */
+	for (unsigned i = 0; i < a->num_paths; i++)
+		if (i != (unsigned)a->primary)
+			usctp_pm_event(a, i, USCTP_ADDR_ADDED);
+	usctp_hb_start(a, now);
 	if (a->peer_has_adaptation) {
 		e = usctp_ev_push(a, USCTP_EV_ADAPTATION);
 		if (e)
@@ -400,17 +409,27 @@ int usctp_hs_setup_from_cookie(struct usctp_assoc *a, const struct usctp_cookie 
 	if (a->num_paths == 0) {
 		usctp_assoc_add_path(a, from);
 	} else {
-		/* 5.2.4 A: congestion state starts over. */
+		/* 5.2.4 A: congestion state starts over (confirmations stay:
+		 * a restart brings no new addresses). */
 		for (unsigned i = 0; i < a->num_paths; i++) {
 			struct usctp_addr ad = a->paths[i].addr;
+			bool conf = a->paths[i].confirmed;
 			usctp_path_init(&a->paths[i], &ad, &a->cfg, a->cfg.cc);
+			a->paths[i].confirmed = conf;
 		}
 	}
+	/* 5.1.2 B: the INIT's addresses plus its source. */
 	add_peer_addrs(a, ck->addrs, ck->num_addrs, from->udp_port);
+	add_peer_addrs(a, &ck->src.ip, 1, from->udp_port);
+	int fi = usctp_assoc_find_path_ip(a, &from->ip);
+	if (fi >= 0)
+		a->paths[fi].confirmed = true;
+	a->rtx_avoid = -1;
 	return 0;
 }
 
-static void restart(struct usctp_assoc *a, const struct usctp_cookie *ck, const struct usctp_addr *from)
+static void restart(struct usctp_assoc *a, const struct usctp_cookie *ck, const struct usctp_addr *from,
+		    uint64_t now)
 {
 	usctp_tx_fail_all(a->tx);
 	usctp_assoc_drain_failed(a);
@@ -430,6 +449,7 @@ static void restart(struct usctp_assoc *a, const struct usctp_cookie *ck, const 
 		e->inbound_streams = a->in_streams;
 	}
 	a->send_cookie_ack = true;
+	usctp_hb_start(a, now);
 }
 
 int usctp_hs_on_cookie_echo(struct usctp_assoc *a, const struct usctp_addr *from,
@@ -481,7 +501,7 @@ int usctp_hs_on_cookie_echo(struct usctp_assoc *a, const struct usctp_addr *from
 			queue_abort(a, ck.peer_vtag, causes, n > 1 ? n : 0);
 			return 0;
 		}
-		restart(a, &ck, from);
+		restart(a, &ck, from, now);
 		return a->dead ? 0 : 1;
 	}
 	if (lm && !pm) { /* (B) collision: the peer picked a new tag */

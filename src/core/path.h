@@ -31,8 +31,11 @@ struct usctp_path {
 	uint32_t flight_size;  /* bytes outstanding (sent, not acked, not marked for rtx) on this path */
 	uint32_t error_count;  /* 8.2 */
 	uint64_t last_send;    /* time of the last DATA sent (idle detection, 7.2.1) */
-	uint64_t hb_due;       /* next heartbeat time */
-	bool hb_outstanding;
+	uint64_t hb_due;       /* next heartbeat (or probe) time; USCTP_TIME_NEVER: none */
+	bool hb_outstanding;   /* a HEARTBEAT waits for its ACK until hb_timeout_at */
+	uint64_t hb_timeout_at;
+	bool hb_send;          /* a HEARTBEAT for this path goes out on the next write */
+	bool hb_nonce_valid;   /* hb_nonce is the last one sent and not yet answered */
 	uint8_t hb_nonce[8];
 	void *cc_state;        /* for congestion control algorithms that need more */
 	uint32_t idle_rtos;    /* 7.2.1: idle-period cwnd reductions applied since last_send */

@@ -153,8 +153,8 @@ int usctp_assoc_abort(struct usctp_assoc *a, const void *reason, size_t len, uin
 
 void usctp_sd_on_t2(struct usctp_assoc *a, uint64_t now)
 {
-	unsigned pi = (unsigned)a->primary;
-	a->paths[pi].error_count++;
+	unsigned pi = usctp_pm_data_path(a); /* where the SHUTDOWN went */
+	usctp_pm_path_error(a, pi);
 	if (++a->error_count > a->cfg.assoc_max_retrans) {
 		usctp_ev_push(a, USCTP_EV_COMM_LOST);
 		usctp_assoc_terminate(a);

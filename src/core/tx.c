@@ -367,6 +367,11 @@ int usctp_tx_enqueue(struct usctp_tx *tx, const struct usctp_send_params *p, str
 	s->tail = mm;
 	if (!s->scheduled)
 		sched_push(tx, p->sid);
+	/* sctp_send(3): with no BUF message left to remove and the limit
+	 * still reached, the new message itself is never sent (accepted, then
+	 * reported as failed). */
+	if (p->pr_policy == USCTP_PR_BUF && tx->pr_sctp && tx->buffered - mm->len >= p->pr_value)
+		tx_abandon(tx, mm);
 	return 0;
 }
 
@@ -416,6 +421,38 @@ static const struct tx_chunk *first_outstanding(const struct usctp_tx *tx, unsig
 		if (c->path == path && !c->acked && !c->abandoned && (c->in_flight || c->rtx))
 			return c;
 	return NULL;
+}
+
+static unsigned route_of(const struct usctp_tx *tx, const struct tx_msg *mm)
+{
+	int p = mm->params.path;
+	if (p >= 0 && p < USCTP_MAX_PATHS && (tx->override_mask & (1u << p)))
+		return (unsigned)p;
+	return tx->default_path;
+}
+
+void usctp_tx_set_routes(struct usctp_tx *tx, unsigned default_path, uint32_t override_mask)
+{
+	tx->default_path = default_path < USCTP_MAX_PATHS ? default_path : 0;
+	tx->override_mask = override_mask;
+}
+
+int usctp_tx_next_path(struct usctp_tx *tx)
+{
+	struct tx_msg *mm = sched_current(tx);
+	return mm ? (int)route_of(tx, mm) : -1;
+}
+
+uint64_t usctp_tx_zwp_expiry(const struct usctp_tx *tx)
+{
+	if (!tx->zwp_at || tx->flight_payload || !tx->queued_msgs)
+		return USCTP_TIME_NEVER;
+	return tx->zwp_at;
+}
+
+uint32_t usctp_tx_rtx_chunks(const struct usctp_tx *tx)
+{
+	return tx->num_rtx;
 }
 
 int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, struct usctp_path *p,
@@ -496,6 +533,8 @@ int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, 
 			tx_abandon(tx, mm); /* never sent: takes no TSN */
 			continue;
 		}
+		if (route_of(tx, mm) != path_idx)
+			break; /* it waits for a fill on its own path */
 		uint32_t left = mm->len - mm->sent_off;
 		uint32_t len = left < max_payload ? left : (uint32_t)max_payload;
 		if (tx_chunk_size(len) > usctp_wbuf_room(w))
@@ -509,7 +548,19 @@ int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, 
 		if (len > tx->peer_rwnd) {
 			if (tx->flight_payload > 0 || new_chunks > 0)
 				break;
+			/* 6.1 A: the first probe one RTO after the window was
+			 * seen closed, the next ones at doubling intervals. */
+			if (tx->zwp_at == 0) {
+				tx->zwp_ivl = p->rto;
+				tx->zwp_at = now + p->rto;
+			}
+			if (now < tx->zwp_at)
+				break;
+			tx->zwp_ivl = tx->zwp_ivl > p->rto_max / 2 ? p->rto_max : tx->zwp_ivl * 2;
+			tx->zwp_at = now + tx->zwp_ivl;
 			probe = true;
+		} else {
+			tx->zwp_at = 0; /* the window is open */
 		}
 		struct tx_chunk *c = tx_chunk_alloc(tx);
 		if (!c)

@@ -47,7 +47,8 @@ void usctp_tx_set_pr_sctp(struct usctp_tx *tx, bool peer_supports);
 /* Queue a message (takes its own reference on m). Errors: INVALID (empty
  * message), BAD_STREAM, MSGSIZE (> sndbuf), WOULDBLOCK (no room now), NOMEM.
  * A BUF-policy message first abandons older BUF-policy messages while the
- * buffered bytes are >= its pr_value (only with PR-SCTP on). */
+ * buffered bytes are >= its pr_value; if they still are, the message itself
+ * is abandoned unsent (only with PR-SCTP on; sctp_send(3)). */
 int usctp_tx_enqueue(struct usctp_tx *tx, const struct usctp_send_params *p, struct usctp_msg *m,
 		     uint64_t now);
 size_t usctp_tx_send_space(const struct usctp_tx *tx);
@@ -55,7 +56,7 @@ size_t usctp_tx_send_space(const struct usctp_tx *tx);
 /*
  * Append DATA chunks for path p to w, as many as the room in w, the path's
  * cwnd, the peer's rwnd (one chunk may go into a zero window when nothing is
- * in flight: the zero window probe, 6.1 A) and Nagle-like bundling (unless
+ * in flight: the zero window probe, 6.1 A, delayed by usctp_tx_zwp_expiry) and Nagle-like bundling (unless
  * nodelay, a packet is not sent part-full while data is in flight and the
  * queue holds less than a full packet) allow. Chunks marked for
  * retransmission go first (6.3.3 E3 / 7.2.4). max_payload is the largest
@@ -71,6 +72,24 @@ size_t usctp_tx_send_space(const struct usctp_tx *tx);
  */
 int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, struct usctp_path *p,
 		  size_t max_payload, uint64_t now, bool *t3_start);
+
+/*
+ * Routing of new data (RFC 9260 6.4, SCTP_ADDR_OVER): a message whose
+ * params.path names a path in override_mask goes to that path, every other
+ * message to default_path; usctp_tx_fill on a path sends only the new data
+ * routed to it (retransmissions go wherever the caller fills). Until set:
+ * default 0, no overrides.
+ */
+void usctp_tx_set_routes(struct usctp_tx *tx, unsigned default_path, uint32_t override_mask);
+/* The path the next new DATA chunk is routed to, or -1 when no new data waits. */
+int usctp_tx_next_path(struct usctp_tx *tx);
+/* When the next zero window probe may go (6.1 A: one RTO after the peer's
+ * window was found closed with nothing in flight, then at doubling
+ * intervals up to rto_max), USCTP_TIME_NEVER if none waits. The caller
+ * wakes up then and fills. */
+uint64_t usctp_tx_zwp_expiry(const struct usctp_tx *tx);
+/* Chunks marked for retransmission. */
+uint32_t usctp_tx_rtx_chunks(const struct usctp_tx *tx);
 
 /* Result of a SACK. */
 /* The tx does NOT update the RTO: the caller feeds rtt to
@@ -132,8 +151,8 @@ uint32_t usctp_tx_outstanding_chunks(const struct usctp_tx *tx);
 uint32_t usctp_tx_pending_chunks(const struct usctp_tx *tx);
 /* Bytes (DATA chunk header and padding included) in flight on a path. The
  * tx is the authority: it copies this into path->flight_size whenever it is
- * handed that path (fill, SACK, T3); calls without paths (pr_check, reroute)
- * leave path->flight_size stale until then. */
+ * handed that path (fill, SACK, T3); after calls without paths (pr_check,
+ * reroute) the association copies it (usctp_assoc_sync_flight). */
 uint32_t usctp_tx_path_flight(const struct usctp_tx *tx, unsigned path_idx);
 /* Our view of the peer's receive window (6.2.1). */
 uint32_t usctp_tx_peer_rwnd(const struct usctp_tx *tx);

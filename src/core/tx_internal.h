@@ -129,6 +129,10 @@ struct usctp_tx {
 	uint32_t fr_exit;
 	bool fr_bypass; /* one packet of fast retransmissions may ignore cwnd */
 	bool any_rtx;
+	uint64_t zwp_at;       /* 6.1 A: next zero window probe allowed (0: window not closed) */
+	uint64_t zwp_ivl;      /* its interval: one RTO, doubling */
+	uint32_t default_path; /* routing of new data (usctp_tx_set_routes) */
+	uint32_t override_mask;
 	uint64_t last_rtx_at; /* for Karn's rule */
 	struct usctp_tx_counters ctr;
 };

@@ -42,6 +42,39 @@ bool tx_advance_ack_point(struct usctp_tx *tx)
 }
 
 /*
+ * A message abandoned after some fragments went out: its unsent rest takes
+ * one TSN that is never sent, abandoned at once. The FORWARD TSN then always
+ * moves the peer's cumulative TSN past something it never received, so the
+ * peer processes it and skips the stream even when it already holds (and
+ * has acknowledged) every fragment that was sent; without it the message's
+ * missing end would block its ordered stream, or its unordered fragments
+ * would sit in the reassembly queue, for ever.
+ */
+static void reserve_end(struct usctp_tx *tx, struct tx_msg *mm)
+{
+	struct tx_chunk *c = tx_chunk_alloc(tx);
+	if (!c)
+		return; /* no memory: the peer may keep a stuck stream, nothing worse */
+	c->msg = mm;
+	c->tsn = tx->next_tsn++;
+	c->off = mm->sent_off;
+	c->len = 0;
+	c->sid = mm->params.sid;
+	c->ssn = (mm->params.flags & USCTP_SEND_UNORDERED) ? 0 : mm->ssn;
+	c->flags = (uint8_t)(USCTP_DATA_FLAG_E |
+			     ((mm->params.flags & USCTP_SEND_UNORDERED) ? USCTP_DATA_FLAG_U : 0));
+	c->abandoned = true;
+	c->released = true;
+	mm->chunks++;
+	if (tx->out_tail)
+		tx->out_tail->next = c;
+	else
+		tx->out_head = c;
+	tx->out_tail = c;
+	tx->out_count++;
+}
+
+/*
  * A2/A3: every chunk of the message is abandoned together: out of the
  * flight, never retransmitted, treated as acked for the ack point. Unsent
  * fragments never get a TSN.
@@ -72,6 +105,8 @@ void tx_abandon(struct usctp_tx *tx, struct tx_msg *mm)
 			}
 		}
 	}
+	if (mm->sent_off > 0 && mm->sent_off < mm->len)
+		reserve_end(tx, mm);
 	tx_fail_push(tx, mm);	 /* holds mm until popped */
 	tx_queue_remove(tx, mm); /* a partly sent message sends no more */
 	tx_advance_ack_point(tx);

@@ -29,6 +29,7 @@
 struct scr_pkt {
 	uint8_t b[SCR_PKT_MAX];
 	size_t len;
+	struct usctp_tx_info ti; /* where the association sent it */
 };
 
 struct scr {

@@ -272,6 +272,12 @@ static void zero_window_probe_sends_one_chunk(void **st)
 	scr_accept(&s);
 	assert_int_equal(scr_send_msg(&s, 0, "p1", 2), 0);
 	assert_int_equal(scr_send_msg(&s, 0, "p2", 2), 0);
+	/* 6.1 A: the first probe one RTO after the window was found closed. */
+	scr_expect_npkts(&s, 0);
+	assert_int_equal(scr_expiry(&s), s.now + MS(1000));
+	scr_run_until(&s, s.now + MS(999));
+	scr_expect_npkts(&s, 0);
+	scr_run_until(&s, s.now + MS(1));
 	scr_expect_npkts(&s, 1);
 	scr_assert_types(&s.out[0], USCTP_CHUNK_DATA, -1);
 	assert_int_equal(data_tsn(&s.out[0], 0), s.our_itsn);
@@ -285,6 +291,36 @@ static void zero_window_probe_sends_one_chunk(void **st)
 	scr_feed_sack(&s, s.our_itsn, 10000, NULL, 0);
 	scr_expect_npkts(&s, 1);
 	assert_int_equal(data_tsn(&s.out[0], 0), s.our_itsn + 1);
+	scr_free(&s);
+}
+
+static void zero_window_probes_back_off_while_the_window_stays_closed(void **st)
+{
+	struct scr s;
+	scr_init(&s, 64);
+	s.peer_rwnd = 0;
+	s.cfg.nodelay = true;
+	scr_accept(&s);
+	uint64_t t0 = s.now;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(scr_send_msg(&s, 0, "zz", 2), 0);
+	scr_expect_npkts(&s, 0);
+	/* Each probe is accepted and acknowledged with the window still 0: the
+	 * next one waits twice as long (1 s, then 2 s, then 4 s). */
+	uint64_t at = t0, ivl = MS(1000);
+	for (uint32_t k = 0; k < 3; k++) {
+		at += ivl;
+		assert_int_equal(scr_expiry(&s), at);
+		scr_run_until(&s, at - 1);
+		scr_expect_npkts(&s, 0);
+		scr_run_until(&s, at);
+		scr_expect_npkts(&s, 1);
+		assert_int_equal(data_tsn(&s.out[0], 0), s.our_itsn + k);
+		s.now += MS(10);
+		scr_feed_sack(&s, s.our_itsn + k, 0, NULL, 0);
+		scr_expect_npkts(&s, 0);
+		ivl *= 2;
+	}
 	scr_free(&s);
 }
 
@@ -404,6 +440,7 @@ int main(void)
 	    cmocka_unit_test(max_retransmissions_lose_the_association),
 	    cmocka_unit_test(fast_retransmit_after_three_miss_reports),
 	    cmocka_unit_test(zero_window_probe_sends_one_chunk),
+	    cmocka_unit_test(zero_window_probes_back_off_while_the_window_stays_closed),
 	    cmocka_unit_test(heartbeat_answered_with_same_info),
 	    cmocka_unit_test(unknown_chunk_action_bits),
 	    cmocka_unit_test(error_chunk_becomes_remote_error_event),

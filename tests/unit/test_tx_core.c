@@ -329,17 +329,26 @@ static void zero_window_allows_one_probe_when_nothing_is_in_flight(void **state)
 	usctp_tx_set_peer_rwnd(h.tx, 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(th_send(&h, 0, 100, 0), 0);
-	assert_int_equal(th_fill(&h, 0, 1000, 0), 1);
-	assert_int_equal(th_fill(&h, 0, 1000, 1), 0);
+	/* 6.1 A: the window is seen closed; the first probe waits one RTO. */
+	assert_int_equal(th_fill(&h, 0, 1000, 0), 0);
+	assert_int_equal(usctp_tx_zwp_expiry(h.tx), 1000 * TH_MS);
+	assert_int_equal(th_fill(&h, 0, 1000, 1000 * TH_MS - 1), 0);
+	assert_int_equal(th_fill(&h, 0, 1000, 1000 * TH_MS), 1);
+	assert_int_equal(h.d[0].tsn, 100);
+	assert_int_equal(th_fill(&h, 0, 1000, 1000 * TH_MS + 1), 0); /* one probe in flight */
+	assert_int_equal(usctp_tx_zwp_expiry(h.tx), USCTP_TIME_NEVER);
 	struct usctp_sack_result r;
-	assert_int_equal(th_sack(&h, 100, 0, NULL, 0, 2, &r), 0);
-	assert_int_equal(th_fill(&h, 0, 1000, 3), 1);
+	assert_int_equal(th_sack(&h, 100, 0, NULL, 0, 1100 * TH_MS, &r), 0);
+	/* Still closed: the next probe two RTOs after the first (backed off). */
+	assert_int_equal(usctp_tx_zwp_expiry(h.tx), 3000 * TH_MS);
+	assert_int_equal(th_fill(&h, 0, 1000, 2999 * TH_MS), 0);
+	assert_int_equal(th_fill(&h, 0, 1000, 3000 * TH_MS), 1);
 	assert_int_equal(h.d[0].tsn, 101);
 	/* the window opens: the rest goes */
-	assert_int_equal(th_sack(&h, 101, 1000, NULL, 0, 4, &r), 0);
-	assert_int_equal(th_fill(&h, 0, 1000, 5), 1);
-	assert_int_equal(th_send(&h, 0, 950, 5), 0);
-	assert_int_equal(th_fill(&h, 0, 1000, 6), 0); /* 950 > rwnd 900, data in flight */
+	assert_int_equal(th_sack(&h, 101, 1000, NULL, 0, 3100 * TH_MS, &r), 0);
+	assert_int_equal(th_fill(&h, 0, 1000, 3100 * TH_MS), 1);
+	assert_int_equal(th_send(&h, 0, 950, 3100 * TH_MS), 0);
+	assert_int_equal(th_fill(&h, 0, 1000, 3101 * TH_MS), 0); /* 950 > rwnd 900, data in flight */
 	th_free(&h);
 }
 
