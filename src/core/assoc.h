@@ -84,6 +84,7 @@ struct usctp_assoc_config {
 	uint32_t sndbuf;          /* bound on queued + unacknowledged send bytes */
 	uint32_t max_reasm;       /* bound on bytes held in reassembly (0: rcvbuf) */
 	uint32_t pd_point;        /* partial delivery starts when a message holds this much (0: rcvbuf/2) */
+	int frag_interleave;      /* RFC 6458 SCTP_FRAGMENT_INTERLEAVE level: 0, 1 (default) or 2 */
 	uint32_t mtu;             /* largest SCTP packet (common header included) we send */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;
 	uint32_t max_init_retrans;  /* Max.Init.Retransmits */

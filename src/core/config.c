@@ -13,6 +13,7 @@ void usctp_assoc_config_default(struct usctp_assoc_config *c)
 	c->max_instreams = 10;
 	c->rcvbuf = 64 * 1024;
 	c->sndbuf = 64 * 1024;
+	c->frag_interleave = 1; /* FreeBSD's default: one partial delivery at a time per association */
 	c->mtu = 1200;
 	c->rto_initial_ms = 1000;
 	c->rto_min_ms = 1000;

@@ -255,6 +255,8 @@ static int make_rx(struct usctp_assoc *a)
 	a->rx = usctp_rx_new(a->peer_itsn, a->in_streams, a->cfg.rcvbuf, a->cfg.pd_point);
 	if (!a->rx)
 		return USCTP_ERR_NOMEM;
+	usctp_rx_set_max_reasm(a->rx, a->cfg.max_reasm);
+	usctp_rx_set_frag_interleave(a->rx, a->cfg.frag_interleave);
 	a->last_adv_rwnd = usctp_rx_a_rwnd(a->rx);
 	a->data_pkts_unacked = 0;
 	return 0;
