@@ -482,6 +482,54 @@ void sctp_freepaddrs(struct sockaddr *addrs);
 int sctp_getladdrs(int sd, sctp_assoc_t id, struct sockaddr **addrs);
 void sctp_freeladdrs(struct sockaddr *addrs);
 
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Packet capture: write every SCTP packet sent and received from now on to
+ * a pcap file at path, as raw IPv4/IPv6 packets of protocol 132 (the SCTP
+ * packet taken out of its UDP datagram) with the real addresses, so
+ * Wireshark and tshark dissect it as SCTP with no options. The environment
+ * variable USCTP_PCAP=path does the same from the runtime's start. One
+ * capture at a time: EBUSY if one is open. Returns 0 or -1 and errno.
+ */
+int usctp_pcap_open(const char *path);
+/* Stop the capture (the file is complete at every moment). */
+void usctp_pcap_close(void);
+
+/*
+ * Log level on stderr (overrides USCTP_DEBUG): 0 off, 1 errors, 2 also
+ * state changes and association events, 3 also one line per packet.
+ */
+void usctp_debug_level(int level);
+
+/* Counters and path state of one association (usctp_stats). */
+struct usctp_stats {
+	sctp_assoc_t assoc_id;
+	int32_t state; /* SCTP_ESTABLISHED... as sstat_state */
+	uint64_t pkts_in, pkts_out, pkts_dropped;
+	uint64_t bad_checksum, bad_vtag, malformed;
+	uint64_t data_chunks_in, data_chunks_out, dup_tsns_in;
+	uint64_t msgs_in, msgs_out, bytes_in, bytes_out; /* user messages and their bytes */
+	uint64_t retransmits;	   /* DATA chunks sent again, all causes */
+	uint64_t fast_retransmits; /* of which by fast retransmit */
+	uint64_t t3_timeouts, t1_timeouts;
+	uint64_t sacks_in, sacks_out, abandoned; /* abandoned: PR-SCTP */
+	/* the primary path */
+	uint32_t srtt_ms, rttvar_ms, rto_ms;
+	uint32_t cwnd, ssthresh, flight, mtu;
+	uint32_t peer_rwnd, local_rwnd, queued_bytes;
+	uint16_t instreams, outstreams;
+	uint32_t num_paths;
+};
+/*
+ * Fill *st for association id of sd (one-to-one sockets: id is ignored).
+ * Returns 0, or -1 with errno EBADF / ENOTSOCK, ENOENT (no such
+ * association, or it is gone), EINVAL (st NULL).
+ */
+int usctp_stats(int sd, sctp_assoc_t id, struct usctp_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

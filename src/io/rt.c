@@ -20,8 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "rt_internal.h"
 #include "timer_heap.h"
+#include "trace.h"
 
 #define RX_BATCH 32
 #define RX_ROUNDS 8 /* recvmmsg calls per wakeup before timers get a turn */
@@ -85,8 +87,11 @@ static int open_udp(int family, uint16_t port)
 	int one = 1;
 	/* Big buffers: a burst of a cwnd's worth of packets must not be lost
 	 * in the kernel while the thread is busy. */
-	int big = 4 << 20;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	int big = 4 << 20, bigger = 16 << 20;
+	/* Beyond net.core.rmem_max where allowed (CAP_NET_ADMIN): 64 KiB
+	 * loopback datagrams take twice their size in kernel accounting. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bigger, sizeof(bigger)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
@@ -107,6 +112,10 @@ static int open_udp(int family, uint16_t port)
 	}
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		int e = errno;
+		/* IPv6 is optional: its failure is not an error of its own. */
+		USCTP_LOG(family == AF_INET6 ? USCTP_LOG_STATE : USCTP_LOG_ERR,
+			  "cannot bind UDP port %u (%s): %s", port, family == AF_INET6 ? "IPv6" : "IPv4",
+			  strerror(e));
 		close(fd);
 		return -e;
 	}
@@ -164,6 +173,9 @@ static void receive(int fd, struct mmsghdr *msgs, struct iovec *iov, struct usct
 			d[i].data = iov[i].iov_base;
 			d[i].len = msgs[i].msg_len;
 		}
+		if (usctp_trace_on())
+			for (int i = 0; i < n; i++)
+				usctp_trace_pkt(false, d[i].data, d[i].len, &d[i].from);
 		rt.h->input(d, (unsigned)n, usctp_now());
 		if (n < RX_BATCH)
 			return;
@@ -285,6 +297,9 @@ static int start_locked(const struct usctp_rt_handler *h, uint16_t port)
 	}
 	pthread_setname_np(rt.thr, "usctp-io"); /* visible in ps, gdb, /proc */
 	atomic_store(&rt.running, true);
+	usctp_trace_rt_start();
+	USCTP_LOG(USCTP_LOG_STATE, "runtime started on UDP port %u (%s)", p,
+		  fd6 >= 0 ? "IPv4 and IPv6" : "IPv4 only");
 	return 0;
 }
 
@@ -321,6 +336,8 @@ void usctp_rt_stop(void)
 	close_all();
 	usctp_timer_heap_free();
 	usctp_txb_pool_free();
+	usctp_trace_rt_stop();
+	USCTP_LOG(USCTP_LOG_STATE, "runtime stopped");
 	rt.h = NULL;
 	pthread_mutex_unlock(&life_lock);
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "rt_internal.h"
+#include "trace.h"
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct usctp_txbatch *pool;
@@ -124,6 +125,9 @@ static void send_family(struct usctp_txbatch *b, int fd, const unsigned *idx, un
 void usctp_txb_flush(struct usctp_txbatch *b)
 {
 	unsigned idx4[USCTP_TXB_MAX], idx6[USCTP_TXB_MAX], n4 = 0, n6 = 0;
+	if (usctp_trace_on())
+		for (unsigned i = 0; i < b->n; i++)
+			usctp_trace_pkt(true, b->buf + b->pkts[i].off, b->pkts[i].len, &b->pkts[i].to);
 	for (unsigned i = 0; i < b->n; i++) {
 		if (b->pkts[i].to.ss_family == AF_INET6)
 			idx6[n6++] = i;

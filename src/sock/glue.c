@@ -5,9 +5,12 @@
  *
  * Everything here but usctp_init / usctp_finish runs on the I/O thread.
  */
+#include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "sock.h"
 
 #define MAX_TOUCHED 64
@@ -128,7 +131,16 @@ static void on_input(const struct usctp_dgram *d, unsigned n, uint64_t now)
 		if (sa->a) {
 			/* The core learns the peer's UDP port per address from
 			 * packets that pass its tag checks (RFC 6951 5.4). */
-			usctp_assoc_read_pkt(sa->a, &from, d[i].data, d[i].len, now);
+			enum usctp_state before = usctp_assoc_state(sa->a);
+			int r = usctp_assoc_read_pkt(sa->a, &from, d[i].data, d[i].len, now);
+			if (usctp_log_level() >= USCTP_LOG_STATE) {
+				if (r < 0) {
+					char why[96];
+					snprintf(why, sizeof(why), "packet dropped: %s", usctp_strerror(r));
+					usctp_sa_log(sa, USCTP_LOG_STATE, why);
+				}
+				usctp_sa_log_transition(sa, before);
+			}
 			service(s, sa, b);
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -194,6 +206,11 @@ static const struct usctp_rt_handler handler = {.input = on_input, .teardown = o
 static pthread_once_t atexit_once = PTHREAD_ONCE_INIT;
 static void register_atexit(void)
 {
+	/* OpenSSL frees its state from its own atexit handler, registered when
+	 * it initialises. Initialise it first, so that handler is registered
+	 * before ours and runs after it: usctp_finish at exit still joins the
+	 * I/O thread and frees associations that used OpenSSL. */
+	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL); /* opts 0 would return early */
 	atexit(usctp_finish);
 }
 

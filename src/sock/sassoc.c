@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "diag.h"
 #include "sock.h"
 
 _Thread_local bool usctp_kick_pending;
@@ -64,8 +65,11 @@ static void sa_timer_fire(struct usctp_timer *t, uint64_t now)
 	struct usctp_sassoc *sa = (struct usctp_sassoc *)((char *)t - offsetof(struct usctp_sassoc, timer));
 	struct usctp_sock *s = usctp_sa_lock(sa);
 	if (sa->a) {
+		enum usctp_state before = usctp_assoc_state(sa->a);
 		if (now >= usctp_assoc_get_expiry(sa->a))
 			usctp_assoc_handle_expiry(sa->a, now);
+		if (usctp_log_level() >= USCTP_LOG_STATE)
+			usctp_sa_log_transition(sa, before); /* a timer moved it (T1, T2, T5...) */
 		uint64_t ac = autoclose_due(s, sa);
 		if (ac != UINT64_MAX && now >= ac)
 			usctp_assoc_shutdown(sa->a, now); /* SCTP_AUTOCLOSE: idle too long */
@@ -147,6 +151,8 @@ struct usctp_sassoc *usctp_sa_new(struct usctp_sock *s, struct usctp_assoc *a, c
 	s->nassocs++;
 	sa->last_io = usctp_now();
 	usctp_demux_add(sa);
+	if (usctp_log_level() >= USCTP_LOG_STATE)
+		usctp_sa_log(sa, USCTP_LOG_STATE, usctp_state_name(usctp_assoc_state(a)));
 	return sa;
 }
 
@@ -213,6 +219,8 @@ void usctp_sa_destroy(struct usctp_sassoc *sa)
 		sa->next->prev = sa->prev;
 	sa->prev = sa->next = NULL;
 	s->nassocs--;
+	if (usctp_log_level() >= USCTP_LOG_STATE)
+		usctp_sa_log(sa, USCTP_LOG_STATE, "deleted");
 	usctp_assoc_del(sa->a);
 	sa->a = NULL;
 	/* The list's reference on sa; sa's on s goes with sa itself, never the
@@ -223,6 +231,8 @@ void usctp_sa_destroy(struct usctp_sassoc *sa)
 
 static void handle_event(struct usctp_sock *s, struct usctp_sassoc *sa, const struct usctp_event *ev)
 {
+	if (usctp_log_level() >= USCTP_LOG_ERR)
+		usctp_sa_log_event(sa, ev);
 	switch (ev->type) {
 	case USCTP_EV_COMM_UP:
 	case USCTP_EV_RESTART:
