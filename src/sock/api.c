@@ -502,6 +502,16 @@ int usctp_shutdown(int sd, int how)
 	return r < 0 ? usctp_fail(-r) : 0;
 }
 
+/* Does s still have an association that is not finished? (A finished one
+ * may linger while it holds unread data: nothing to wait for.) */
+static bool any_alive(const struct usctp_sock *s)
+{
+	for (const struct usctp_sassoc *sa = s->assocs; sa; sa = sa->next)
+		if (sa->a && !usctp_assoc_is_dead(sa->a))
+			return true;
+	return false;
+}
+
 int usctp_sock_close(struct usctp_sock *s, bool fd_gone)
 {
 	pthread_mutex_lock(&s->lock);
@@ -539,7 +549,7 @@ int usctp_sock_close(struct usctp_sock *s, bool fd_gone)
 	bool linger_wait = !fd_gone && s->o.linger.l_onoff && s->o.linger.l_linger > 0;
 	if (linger_wait) {
 		uint64_t deadline = usctp_now() / 1000000u + (uint64_t)s->o.linger.l_linger * 1000u;
-		while (s->nassocs && usctp_sock_wait(s, deadline))
+		while (any_alive(s) && usctp_sock_wait(s, deadline))
 			;
 	}
 	pthread_mutex_unlock(&s->lock);

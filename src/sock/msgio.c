@@ -6,10 +6,41 @@
  * forces: the caller's buffer is theirs again when we return); SCTP_SENDALL
  * shares that one copy among all associations.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_internal.h"
+
+/*
+ * A message no send buffer can hold fails with EMSGSIZE before we copy it:
+ * SO_SNDBUF is capped at 64 MiB (opts.c), so a larger message can never be
+ * queued, and copying a huge one only to refuse it would be wasteful.
+ */
+#define MSG_MAX_LEN (64u << 20)
+
+/*
+ * Test hooks (tests/sock/test_send_*.c declare them extern; not part of the
+ * public API): msgio_allocs counts message copies made by the send calls (so
+ * a test can see that SCTP_SENDALL makes exactly one), and while
+ * msgio_fail_allocs is positive each copy fails as if malloc had, which is
+ * how the tests reach ENOBUFS without exhausting the machine's memory.
+ */
+_Atomic unsigned long usctp_test_msgio_allocs;
+_Atomic int usctp_test_msgio_fail_allocs;
+
+static struct usctp_msg *msg_copy(const void *data, size_t len)
+{
+	int f = atomic_load(&usctp_test_msgio_fail_allocs);
+	while (f > 0) {
+		if (atomic_compare_exchange_weak(&usctp_test_msgio_fail_allocs, &f, f - 1))
+			return NULL;
+	}
+	struct usctp_msg *m = usctp_msg_new(data, len);
+	if (m)
+		atomic_fetch_add(&usctp_test_msgio_allocs, 1);
+	return m;
+}
 
 static int send_one(struct usctp_sock *s, struct usctp_sassoc *sa, const struct sctp_sndrcvinfo *si,
 		    struct usctp_msg *m, int path, bool nb, uint64_t deadline)
@@ -28,7 +59,10 @@ static int send_one(struct usctp_sock *s, struct usctp_sassoc *sa, const struct 
 	}
 	struct usctp_send_params p = {
 	    .sid = si->sinfo_stream,
-	    .ppid = si->sinfo_ppid,
+	    /* sctp_send(3): the PPID goes to the wire "without regard to byte
+	     * order", i.e. its bytes as they are in memory; the core encodes a
+	     * number in network order, so hand it the number those bytes are. */
+	    .ppid = ntohl(si->sinfo_ppid),
 	    .flags = (uint16_t)(flags & (SCTP_UNORDERED | SCTP_EOF)),
 	    .pr_policy = (uint8_t)PR_SCTP_POLICY(flags),
 	    .pr_value = si->sinfo_timetolive,
@@ -47,6 +81,8 @@ static int send_one(struct usctp_sock *s, struct usctp_sassoc *sa, const struct 
 			if (e < 0) {
 				if (e == USCTP_ERR_STATE)
 					return sa->error ? -sa->error : -ENOTCONN;
+				if (e == USCTP_ERR_NOMEM)
+					return -ENOBUFS; /* sctp_send(3)'s name for it */
 				return -usctp_err_to_errno(e);
 			}
 			break;
@@ -79,6 +115,96 @@ static int path_of(struct usctp_sassoc *sa, const struct sockaddr *addr)
 	return -1;
 }
 
+/*
+ * Can s reach the first of addrs at all? An IPv4 socket cannot reach an IPv6
+ * host, and no socket can reach a family the runtime has no UDP socket for:
+ * sctp_send(3) calls that EHOSTUNREACH. 0 or -EHOSTUNREACH.
+ */
+static int reachable(const struct usctp_sock *s, const struct sockaddr *addr)
+{
+	struct usctp_addr a;
+	uint16_t port;
+	size_t len = usctp_api_sa_len(addr);
+	if (!len || usctp_addr_from_sa(addr, (socklen_t)len, &a, &port) < 0)
+		return 0; /* malformed: usctp_api_new_assoc says EINVAL */
+	if (a.ip.family == 6 && s->family == AF_INET)
+		return -EHOSTUNREACH;
+	if (!usctp_rt_has_family(a.ip.family == 6 ? AF_INET6 : AF_INET))
+		return -EHOSTUNREACH;
+	return 0;
+}
+
+/* SCTP_SENDALL (one-to-many): one copy, m, for every established
+ * association. Each gets the message or the call reports the first error. */
+static int send_all(struct usctp_sock *s, const struct sctp_sndrcvinfo *si, struct usctp_msg *m, bool nb,
+		    uint64_t deadline)
+{
+	/* Collect first: sending may drop the lock (usctp_sa_service_all). */
+	struct usctp_sassoc **v = malloc((s->nassocs ? s->nassocs : 1) * sizeof(*v));
+	if (!v)
+		return -ENOBUFS;
+	unsigned n = 0;
+	for (struct usctp_sassoc *x = s->assocs; x && n < s->nassocs; x = x->next) {
+		if (x->a && x->up) {
+			usctp_sa_ref(x);
+			v[n++] = x;
+		}
+	}
+	struct sctp_sndrcvinfo one = *si;
+	one.sinfo_flags &= (uint16_t)~SCTP_SENDALL;
+	int r = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (atomic_load(&v[i]->s) == s && v[i]->a) {
+			v[i]->last_io = usctp_now();
+			int e = send_one(s, v[i], &one, m, v[i]->prim_path, nb, deadline);
+			if (e < 0 && !r)
+				r = e;
+		}
+		usctp_sa_unref(v[i]);
+	}
+	free(v);
+	return r;
+}
+
+/* The association a one-to-many send goes to (sctp_send(3): the id has
+ * priority, else the first address finds it), set up implicitly when an
+ * address has none. 0 and *out, or -errno. */
+static int find_or_setup(struct usctp_sock *s, const struct sctp_sndrcvinfo *si, const struct sockaddr *addrs,
+			 int naddrs, struct usctp_sassoc **out)
+{
+	struct usctp_sassoc *sa = NULL;
+	if (si->sinfo_assoc_id > SCTP_ALL_ASSOC)
+		sa = usctp_sock_find_assoc(s, si->sinfo_assoc_id);
+	if (!sa && naddrs > 0) {
+		struct usctp_addr a;
+		uint16_t port;
+		size_t alen = usctp_api_sa_len(addrs);
+		if (alen && usctp_addr_from_sa(addrs, (socklen_t)alen, &a, &port) == 0) {
+			a.udp_port = port;
+			sa = usctp_sock_find_peer(s, &a);
+			/* Any of an association's peer addresses finds it, not only
+			 * the primary (SCTP_ADDR_OVER names another one). */
+			for (struct usctp_sassoc *x = s->assocs; x && !sa; x = x->next)
+				if (x->a && x->pport == port && path_of(x, addrs) >= 0)
+					sa = x;
+		}
+		if (!sa && !(si->sinfo_flags & SCTP_ABORT)) {
+			/* Implicit setup (RFC 6458 3.1.1), with every address given
+			 * (sctp_sendx): the message waits in the new association
+			 * until it is established. */
+			int r = reachable(s, addrs);
+			if (r == 0)
+				r = usctp_api_new_assoc(s, addrs, naddrs, &sa);
+			if (r < 0)
+				return r == -ENOMEM ? -ENOBUFS : r;
+		}
+	}
+	if (!sa)
+		return -ENOENT; /* no id, no address, or SCTP_ABORT on nothing */
+	*out = sa;
+	return 0;
+}
+
 static ssize_t do_send(int sd, const void *msg, size_t len, const struct sockaddr *addrs, int naddrs,
 		       const struct sctp_sndrcvinfo *sinfo)
 {
@@ -88,12 +214,16 @@ static ssize_t do_send(int sd, const void *msg, size_t len, const struct sockadd
 	int r = usctp_sock_get(sd, &s);
 	if (r < 0)
 		return usctp_fail(-r);
+	if (len > MSG_MAX_LEN) {
+		usctp_sock_unref(s);
+		return usctp_fail(EMSGSIZE);
+	}
 	bool nb = usctp_api_nonblock(sd);
-	/* Allocate and copy before taking the lock. */
-	struct usctp_msg *m = usctp_msg_new(msg, len);
+	/* The one copy the API forces, made before taking the lock. */
+	struct usctp_msg *m = msg_copy(msg, len);
 	if (!m) {
 		usctp_sock_unref(s);
-		return usctp_fail(ENOMEM);
+		return usctp_fail(ENOBUFS);
 	}
 	pthread_mutex_lock(&s->lock);
 	struct sctp_sndrcvinfo si = sinfo ? *sinfo : s->o.defsend;
@@ -102,6 +232,8 @@ static ssize_t do_send(int sd, const void *msg, size_t len, const struct sockadd
 	if (s->closed) {
 		r = -EBADF;
 	} else if (s->type == SOCK_STREAM) {
+		/* sinfo_assoc_id and the address are ignored: there is one
+		 * association (SCTP_SENDALL too means just that one). */
 		sa = usctp_sock_the_assoc(s);
 		if (s->wr_shut)
 			r = -EPIPE;
@@ -111,59 +243,25 @@ static ssize_t do_send(int sd, const void *msg, size_t len, const struct sockadd
 		} else if (!sa || !sa->a || s->listening)
 			r = s->ever_connected ? -EPIPE : -ENOTCONN;
 	} else if (si.sinfo_flags & SCTP_SENDALL) {
-		/* One copy for every association (sctp_send(3)). */
-		unsigned n = 0;
-		for (struct usctp_sassoc *x = s->assocs; x; x = x->next)
-			n++;
-		struct usctp_sassoc *v[n ? n : 1];
-		n = 0;
-		for (struct usctp_sassoc *x = s->assocs; x; x = x->next) {
-			if (x->a && x->up) {
-				usctp_sa_ref(x);
-				v[n++] = x;
-			}
-		}
-		struct sctp_sndrcvinfo one = si;
-		one.sinfo_flags &= (uint16_t)~SCTP_SENDALL;
-		for (unsigned i = 0; i < n; i++) {
-			if (atomic_load(&v[i]->s) == s && v[i]->a) {
-				int e = send_one(s, v[i], &one, m, -1, nb, deadline);
-				if (e < 0 && !r)
-					r = e;
-			}
-			usctp_sa_unref(v[i]);
-		}
-		sa = NULL;
-		if (!r)
-			r = 1; /* done */
+		r = send_all(s, &si, m, nb, deadline);
 	} else {
-		if (si.sinfo_assoc_id > SCTP_ALL_ASSOC)
-			sa = usctp_sock_find_assoc(s, si.sinfo_assoc_id);
-		if (!sa && naddrs > 0) {
-			struct usctp_addr a;
-			uint16_t port;
-			size_t alen = usctp_api_sa_len(addrs);
-			if (alen && usctp_addr_from_sa(addrs, (socklen_t)alen, &a, &port) == 0) {
-				a.udp_port = port;
-				sa = usctp_sock_find_peer(s, &a);
-			}
-			if (!sa && !(si.sinfo_flags & SCTP_ABORT)) {
-				/* Implicit setup (RFC 6458 3.1.1): the message waits in
-				 * the new association until it is established. */
-				r = usctp_api_new_assoc(s, addrs, naddrs, &sa);
-			}
-		}
-		if (!r && !sa)
-			r = -ENOENT;
+		r = find_or_setup(s, &si, addrs, naddrs, &sa);
 	}
 	if (!r && sa) {
 		int path = sa->prim_path;
-		if ((si.sinfo_flags & SCTP_ADDR_OVER) && naddrs > 0)
-			path = path_of(sa, addrs);
+		if ((si.sinfo_flags & SCTP_ADDR_OVER) && naddrs > 0) {
+			int p = path_of(sa, addrs);
+			if (p >= 0)
+				path = p;
+		}
 		usctp_sa_ref(sa);
 		sa->last_io = usctp_now(); /* SCTP_AUTOCLOSE counts from the last data */
 		r = send_one(s, sa, &si, m, path, nb, deadline);
 		usctp_sa_unref(sa);
+		/* One-to-one: an error this call reported (an ABORT arrived while
+		 * it waited) is not reported again by the next call. */
+		if (r < 0 && s->type == SOCK_STREAM && s->so_error == -r)
+			s->so_error = 0;
 	}
 	pthread_mutex_unlock(&s->lock);
 	usctp_msg_unref(m);
@@ -199,8 +297,9 @@ ssize_t sctp_sendx(int sd, const void *msg, size_t len, struct sockaddr *addrs, 
 		   const struct sctp_sndrcvinfo *sinfo, int flags)
 {
 	(void)flags;
-	if (addrcnt < 0 || (addrcnt > 0 && !addrs))
-		return usctp_fail(EINVAL);
+	/* The address array must be there: sctp_send(3) calls a bad one EFAULT. */
+	if (addrcnt <= 0 || !addrs)
+		return usctp_fail(EFAULT);
 	return do_send(sd, msg, len, addrs, addrcnt, sinfo);
 }
 
@@ -212,6 +311,47 @@ static void fill_from(struct sockaddr *from, socklen_t *fromlen, const struct us
 	socklen_t len = usctp_addr_to_sa(&sa->peer, sa->pport, &ss);
 	memcpy(from, &ss, *fromlen < len ? *fromlen : len);
 	*fromlen = len;
+}
+
+/*
+ * Notifications and data are queued apart, notifications read first. But a
+ * notification that ends an association (the peer's SHUTDOWN, SHUTDOWN
+ * COMPLETE, COMM_LOST) comes after every byte the association received: the
+ * peer sent that data before it shut down, so an application must not learn
+ * of the end before it has read the data (sctp_send(3): SCTP_EOF's message
+ * arrives, then the shutdown). If that association still has data to read,
+ * move it to the front of the readable queue and return true. Under s->lock.
+ */
+static bool ends_after_data(struct usctp_sock *s, const struct usctp_notif *n)
+{
+	const struct sctp_tlv *h = (const void *)n->data;
+	if (n->off || n->len < sizeof(struct sctp_tlv))
+		return false;
+	bool ends = h->sn_type == SCTP_SHUTDOWN_EVENT;
+	if (h->sn_type == SCTP_ASSOC_CHANGE && n->len >= sizeof(struct sctp_assoc_change)) {
+		uint16_t st = ((const struct sctp_assoc_change *)(const void *)n->data)->sac_state;
+		ends = st == SCTP_COMM_LOST || st == SCTP_SHUTDOWN_COMP;
+	}
+	if (!ends)
+		return false;
+	struct usctp_sassoc *sa = usctp_sock_find_assoc(s, n->assoc_id);
+	if (!sa || !sa->in_rq)
+		return false;
+	if (s->rq_head != sa && !s->rq_head->partial) {
+		/* Unlink sa and put it first (a half-read message of another
+		 * association stays first: pieces never interleave). */
+		struct usctp_sassoc *prev = s->rq_head;
+		while (prev && prev->rq_next != sa)
+			prev = prev->rq_next;
+		if (!prev)
+			return false;
+		prev->rq_next = sa->rq_next;
+		if (s->rq_tail == sa)
+			s->rq_tail = prev;
+		sa->rq_next = s->rq_head;
+		s->rq_head = sa;
+	}
+	return true;
 }
 
 ssize_t sctp_recvmsg(int sd, void *msg, size_t len, struct sockaddr *from, socklen_t *fromlen,
@@ -235,6 +375,8 @@ ssize_t sctp_recvmsg(int sd, void *msg, size_t len, struct sockaddr *from, sockl
 			break;
 		}
 		struct usctp_notif *n = s->nq.head;
+		if (n && ends_after_data(s, n))
+			n = NULL; /* its association's data first */
 		if (n) {
 			size_t k = n->len - n->off < len ? n->len - n->off : len;
 			memcpy(msg, n->data + n->off, k);
@@ -298,7 +440,7 @@ ssize_t sctp_recvmsg(int sd, void *msg, size_t len, struct sockaddr *from, sockl
 				sinfo->sinfo_stream = info.sid;
 				sinfo->sinfo_ssn = info.ssn;
 				sinfo->sinfo_flags = info.flags & USCTP_SEND_UNORDERED ? SCTP_UNORDERED : 0;
-				sinfo->sinfo_ppid = info.ppid;
+				sinfo->sinfo_ppid = htonl(info.ppid); /* the wire's bytes */
 				sinfo->sinfo_tsn = info.tsn;
 				sinfo->sinfo_cumtsn = info.cumtsn;
 				sinfo->sinfo_assoc_id = sa->id;

@@ -4,6 +4,7 @@
  * (MSG_NOTIFICATION). Only subscribed types (SCTP_EVENT / SCTP_EVENTS) are
  * queued.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,7 +144,7 @@ static struct usctp_notif *send_failed(const struct usctp_sock *s, const struct 
 		f->ssfe_error = ev->error;
 		f->ssfe_info.snd_sid = ev->sid;
 		f->ssfe_info.snd_flags = ev->send_flags;
-		f->ssfe_info.snd_ppid = ev->ppid;
+		f->ssfe_info.snd_ppid = htonl(ev->ppid); /* as given: see msgio.c */
 		f->ssfe_info.snd_context = ev->context;
 		f->ssfe_info.snd_assoc_id = id;
 		f->ssfe_assoc_id = id;
@@ -160,7 +161,7 @@ static struct usctp_notif *send_failed(const struct usctp_sock *s, const struct 
 		f->ssf_error = ev->error;
 		f->ssf_info.sinfo_stream = ev->sid;
 		f->ssf_info.sinfo_flags = ev->send_flags;
-		f->ssf_info.sinfo_ppid = ev->ppid;
+		f->ssf_info.sinfo_ppid = htonl(ev->ppid);
 		f->ssf_info.sinfo_context = ev->context;
 		f->ssf_info.sinfo_assoc_id = id;
 		f->ssf_assoc_id = id;
