@@ -80,6 +80,25 @@ int usctp_build_data(struct usctp_wbuf *w, uint8_t flags, uint32_t tsn, uint16_t
 	return usctp_wbuf_put_unit(w, USCTP_CHUNK_DATA, flags, parts, 2);
 }
 
+/*
+ * RFC 9260 3.2: a chunk's length counts the padding of every parameter but the
+ * last (the chunk's own padding stands in for it). Given a run of padded TLVs
+ * as the builders make them, return its length without the last one's padding;
+ * input that does not parse as TLVs is returned whole.
+ */
+static size_t tlvs_unpadded_len(const uint8_t *p, size_t len)
+{
+	size_t off = 0, end = len;
+	while (off + USCTP_PARAM_HDR_LEN <= len) {
+		size_t l = usctp_get16(p + off + 2);
+		if (l < USCTP_PARAM_HDR_LEN || off + l > len)
+			return len;
+		end = off + l;
+		off += usctp_pad4(l);
+	}
+	return off >= len ? end : len;
+}
+
 int usctp_build_init(struct usctp_wbuf *w, uint8_t type, uint32_t init_tag, uint32_t a_rwnd, uint16_t os,
 		     uint16_t mis, uint32_t initial_tsn, const void *params, size_t params_len)
 {
@@ -93,6 +112,7 @@ int usctp_build_init(struct usctp_wbuf *w, uint8_t type, uint32_t init_tag, uint
 	usctp_put16(fixed + 8, os);
 	usctp_put16(fixed + 10, mis);
 	usctp_put32(fixed + 12, initial_tsn);
+	parts[1].len = tlvs_unpadded_len(params, params_len);
 	return usctp_wbuf_put_unit(w, type, 0, parts, 2);
 }
 
@@ -151,12 +171,13 @@ int usctp_build_heartbeat(struct usctp_wbuf *w, uint8_t type, const void *info, 
 
 int usctp_build_abort(struct usctp_wbuf *w, bool t_bit, const void *causes, size_t len)
 {
-	return usctp_build_chunk(w, USCTP_CHUNK_ABORT, t_bit ? USCTP_FLAG_T : 0, causes, len);
+	return usctp_build_chunk(w, USCTP_CHUNK_ABORT, t_bit ? USCTP_FLAG_T : 0, causes,
+				 tlvs_unpadded_len(causes, len));
 }
 
 int usctp_build_error(struct usctp_wbuf *w, const void *causes, size_t len)
 {
-	return usctp_build_chunk(w, USCTP_CHUNK_ERROR, 0, causes, len);
+	return usctp_build_chunk(w, USCTP_CHUNK_ERROR, 0, causes, tlvs_unpadded_len(causes, len));
 }
 
 int usctp_build_shutdown(struct usctp_wbuf *w, uint32_t cum_tsn)

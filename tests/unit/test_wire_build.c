@@ -293,12 +293,62 @@ static void lengths_beyond_16_bits_are_invalid(void **state)
 	assert_int_equal(w.len, 0);
 }
 
+/* RFC 9260 3.2: the chunk length includes the padding of every parameter but the last. */
+static void chunk_length_excludes_only_the_last_parameters_padding(void **state)
+{
+	(void)state;
+	uint8_t pbuf[64], cbuf[128];
+	struct usctp_wbuf p, c;
+	const uint8_t ext[] = {USCTP_CHUNK_FORWARD_TSN}; /* Supported Extensions: length 5 */
+	usctp_wbuf_init(&p, pbuf, sizeof pbuf);
+	assert_int_equal(usctp_build_param_cookie_preservative(&p, 1000), 0); /* 8 bytes */
+	assert_int_equal(usctp_build_param_supported_ext(&p, ext, 1), 0);     /* 5 + 3 padding */
+	assert_int_equal(p.len, 16);
+
+	usctp_wbuf_init(&c, cbuf, sizeof cbuf);
+	assert_int_equal(usctp_build_init(&c, USCTP_CHUNK_INIT_ACK, 1, 2, 3, 4, 5, pbuf, p.len), 0);
+	assert_int_equal(usctp_get16(cbuf + 2), 20 + 8 + 5); /* not 20 + 16 */
+	assert_int_equal(c.len, 36);                          /* but padded on the wire */
+	assert_int_equal(cbuf[33] | cbuf[34] | cbuf[35], 0);
+
+	/* The same for ABORT / ERROR causes: a cause of odd length last. */
+	struct usctp_wbuf k;
+	uint8_t kbuf[64];
+	usctp_wbuf_init(&k, kbuf, sizeof kbuf);
+	assert_int_equal(usctp_build_cause_invalid_stream(&k, 7), 0);    /* 8 bytes */
+	assert_int_equal(usctp_build_cause(&k, USCTP_CAUSE_USER_ABORT, "bye", 3), 0); /* 7 + 1 */
+	usctp_wbuf_init(&c, cbuf, sizeof cbuf);
+	assert_int_equal(usctp_build_abort(&c, false, kbuf, k.len), 0);
+	assert_int_equal(usctp_get16(cbuf + 2), 4 + 8 + 7);
+	assert_int_equal(c.len, 20);
+	usctp_wbuf_init(&c, cbuf, sizeof cbuf);
+	assert_int_equal(usctp_build_error(&c, kbuf, k.len), 0);
+	assert_int_equal(usctp_get16(cbuf + 2), 4 + 8 + 7);
+
+	/* The parsers accept what the builders make, last parameter unpadded. */
+	struct usctp_chunk_iter it;
+	struct usctp_chunk ch;
+	uint8_t pkt[128] = {0};
+	usctp_wbuf_init(&c, pkt, sizeof pkt);
+	assert_int_equal(usctp_build_hdr(&c, 1, 2, 3), 0);
+	assert_int_equal(usctp_build_init(&c, USCTP_CHUNK_INIT_ACK, 1, 2, 3, 4, 5, pbuf, p.len), 0);
+	usctp_chunk_iter_init(&it, pkt, c.len);
+	assert_int_equal(usctp_chunk_next(&it, &ch), 1);
+	struct usctp_init_chunk ic;
+	struct usctp_init_params ip;
+	assert_int_equal(usctp_init_parse(&ch, &ic), 0);
+	assert_int_equal(usctp_init_params_parse(ic.params, ic.params_len, &ip), 0);
+	assert_true(ip.forward_tsn || usctp_init_params_has_ext(&ip, USCTP_CHUNK_FORWARD_TSN));
+	assert_int_equal(ip.cookie_preservative_ms, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_builder_gives_nobuf_below_its_size_and_writes_nothing),
 	    cmocka_unit_test(a_full_or_corrupt_wbuf_is_refused),
 	    cmocka_unit_test(lengths_beyond_16_bits_are_invalid),
+	    cmocka_unit_test(chunk_length_excludes_only_the_last_parameters_padding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
