@@ -222,6 +222,11 @@ int usctp_port_bind(struct usctp_sock *s, uint16_t port)
 			pthread_mutex_unlock(&reg_lock);
 			return -ENOMEM;
 		}
+		/* Start the ephemeral range at a random place, so that two processes on
+		 * one host (each with its own runtime) do not hand out the same ports. */
+		uint16_t r = 0;
+		usctp_random_default(NULL, &r, sizeof(r));
+		next_ephemeral = (uint16_t)(49152 + r % 16384);
 	}
 	if (port == 0) {
 		for (unsigned i = 0; i < 16384; i++) {
