@@ -50,7 +50,12 @@ int usctp_assoc_add_path(struct usctp_assoc *a, const struct usctp_addr *addr)
 	if (a->num_paths >= USCTP_MAX_PATHS)
 		return USCTP_ERR_NOMEM;
 	unsigned i = a->num_paths++;
-	usctp_path_init(&a->paths[i], addr, &a->cfg, a->cfg.cc);
+	struct usctp_path *p = &a->paths[i];
+	usctp_path_init(p, addr, &a->cfg, a->cfg.cc);
+	p->hb_interval_ms = a->def_hb_interval_ms;
+	p->hb_enabled = a->def_hb_enabled;
+	p->max_retrans = a->def_path_max_retrans;
+	p->mtu = a->def_mtu;
 	usctp_timer_stop(&a->t3[i]);
 	return (int)i;
 }
@@ -187,6 +192,10 @@ struct usctp_assoc *usctp_assoc_alloc(const struct usctp_assoc_config *c, uint64
 	if (!a->ctl)
 		goto fail;
 	usctp_assoc_stop_timers(a);
+	a->def_hb_interval_ms = a->cfg.hb_interval_ms;
+	a->def_hb_enabled = a->cfg.hb_interval_ms != 0;
+	a->def_path_max_retrans = a->cfg.path_max_retrans;
+	a->def_mtu = a->cfg.mtu;
 	a->state = USCTP_CLOSED;
 	a->rtx_avoid = -1;
 	a->reply_path = -1;
@@ -599,7 +608,7 @@ static void add_sack(struct usctp_assoc *a, struct usctp_wbuf *w)
 static void add_data(struct usctp_assoc *a, struct usctp_wbuf *w, unsigned pi, size_t mtu, uint64_t now)
 {
 	bool t3_start = false;
-	size_t max_payload = mtu - USCTP_COMMON_HDR_LEN - USCTP_DATA_HDR_LEN;
+	size_t max_payload = usctp_assoc_frag_point(a, mtu);
 	int n = usctp_tx_fill(a->tx, w, pi, &a->paths[pi], max_payload, now, &t3_start);
 	if (n <= 0)
 		return;
@@ -662,6 +671,13 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 	size_t mtu = a->cfg.mtu;
 	if (a->paths[pi].mtu && a->paths[pi].mtu < mtu)
 		mtu = a->paths[pi].mtu;
+	/* A chunk cut before the path MTU shrank is retransmitted whole (in a
+	 * packet as large as the association's own bound allows). */
+	if (a->tx) {
+		size_t rh = usctp_tx_rtx_head_size(a->tx) + USCTP_COMMON_HDR_LEN;
+		if (rh > mtu && rh <= a->cfg.mtu)
+			mtu = rh;
+	}
 	if (cap < mtu)
 		mtu = cap;
 	if (mtu < USCTP_COMMON_HDR_LEN + USCTP_DATA_HDR_LEN + 4)
@@ -707,6 +723,9 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 		usctp_tx_build_fwd_tsn(a->tx, &w);
 		/* RFC 3758 A5: T3 guards the FORWARD TSN like data. */
 		if (w.len > before) {
+			const struct usctp_path *fp = &a->paths[pi];
+			usctp_tx_fwd_tsn_sent(a->tx, now,
+					      fp->rtt_measured ? fp->srtt + 4 * fp->rttvar : fp->rto);
 			a->fwd_path = pi;
 			if (!usctp_timer_running(&a->t3[pi]))
 				usctp_timer_start(&a->t3[pi], now, a->paths[pi].rto);
@@ -797,7 +816,7 @@ void usctp_assoc_get_status(const struct usctp_assoc *a, struct usctp_assoc_stat
 	size_t mtu = a->cfg.mtu;
 	if (a->num_paths && a->paths[a->primary].mtu && a->paths[a->primary].mtu < mtu)
 		mtu = a->paths[a->primary].mtu;
-	st->frag_point = (uint32_t)(mtu - USCTP_COMMON_HDR_LEN - USCTP_DATA_HDR_LEN);
+	st->frag_point = (uint32_t)usctp_assoc_frag_point(a, mtu);
 	if (a->tx) {
 		st->unacked_chunks = usctp_tx_outstanding_chunks(a->tx);
 		st->pending_chunks = usctp_tx_pending_chunks(a->tx);
@@ -844,5 +863,8 @@ int usctp_assoc_path_status(const struct usctp_assoc *a, unsigned idx, struct us
 	ps->rttvar_ms = (uint32_t)(p->rttvar / USCTP_NS_PER_MS);
 	ps->rto_ms = (uint32_t)(p->rto / USCTP_NS_PER_MS);
 	ps->error_count = p->error_count;
+	ps->hb_interval_ms = p->hb_interval_ms;
+	ps->hb_enabled = p->hb_enabled;
+	ps->path_max_retrans = p->max_retrans;
 	return 0;
 }

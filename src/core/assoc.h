@@ -336,6 +336,10 @@ struct usctp_path_status {
 	uint32_t cwnd, ssthresh, flight, mtu;
 	uint32_t srtt_ms, rttvar_ms, rto_ms;
 	uint32_t error_count;
+	/* its SCTP_PEER_ADDR_PARAMS settings (usctp_assoc_set_path_params) */
+	uint32_t hb_interval_ms;
+	bool hb_enabled;
+	uint32_t path_max_retrans;
 };
 struct usctp_assoc_status {
 	enum usctp_state state;
@@ -361,6 +365,70 @@ int usctp_assoc_find_path(const struct usctp_assoc *a, const struct usctp_addr *
  * is active and confirmed. Emits PEER_ADDR_CHANGE / MADE_PRIMARY.
  * NOT_FOUND for a bad index, STATE once dead. */
 int usctp_assoc_set_primary(struct usctp_assoc *a, unsigned idx);
+
+/* ------------------------------------------------------------------ */
+/* Live settings: socket options applied to a running association       */
+/* ------------------------------------------------------------------ */
+
+/* The values an association runs with now (the config's, as changed by the
+ * setters below). */
+struct usctp_assoc_params {
+	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;
+	uint32_t assoc_max_retrans;
+	bool nodelay;
+	uint32_t maxseg; /* 0: no bound but the path MTU */
+	uint32_t sndbuf, rcvbuf;
+};
+void usctp_assoc_get_params(const struct usctp_assoc *a, struct usctp_assoc_params *p);
+
+/* SCTP_RTOINFO. 0 leaves a value unchanged. INVALID (nothing changed) if
+ * the result has min > max or min == 0. Every path's RTO is clamped into
+ * [min, max] at once (running timers keep their deadline; the next start
+ * uses the new RTO); initial applies to paths added later and to paths with
+ * no RTT measurement and no timeout yet. */
+int usctp_assoc_set_rto(struct usctp_assoc *a, uint32_t initial_ms, uint32_t min_ms, uint32_t max_ms);
+
+/* SCTP_PEER_ADDR_PARAMS for path path_idx, or every path (-1; also the
+ * default for paths added later). Each value may be left unchanged:
+ * hb_interval_ms USCTP_PARAM_KEEP (0 is a valid interval: RTO + jitter
+ * only), hb_enabled -1 (0 SPP_HB_DISABLE, 1 SPP_HB_ENABLE), path_max_retrans
+ * 0, mtu 0. An idle heartbeat is rescheduled from now (one HB.interval +
+ * RTO ahead) when the interval or the switch changes. mtu (the fixed path
+ * MTU, SCTP packet size; SPP_PMTUD_DISABLE) is at least 128 (else INVALID);
+ * data not yet cut into chunks follows it at once, chunks already cut are
+ * retransmitted whole. NOT_FOUND for a bad path_idx. */
+#define USCTP_PARAM_KEEP UINT32_MAX
+int usctp_assoc_set_path_params(struct usctp_assoc *a, int path_idx, uint32_t hb_interval_ms, int hb_enabled,
+				uint32_t path_max_retrans, uint32_t mtu, uint64_t now);
+
+/* SCTP_PEER_ADDR_PARAMS with SPP_HB_DEMAND: a HEARTBEAT to path path_idx
+ * goes out on the next write (whatever the heartbeat setting), timed out
+ * after one RTO like any other. NOT_FOUND, or STATE when not established. */
+int usctp_assoc_heartbeat_now(struct usctp_assoc *a, int path_idx, uint64_t now);
+
+/* SCTP_ASSOCINFO sasoc_asocmaxrxt: Association.Max.Retrans (0: unchanged). */
+int usctp_assoc_set_max_retrans(struct usctp_assoc *a, uint32_t max_retrans);
+
+/* SCTP_NODELAY: false lets a small message wait (while data is in flight)
+ * to be bundled with the next; the next write follows the new value. */
+int usctp_assoc_set_nodelay(struct usctp_assoc *a, bool nodelay);
+
+/* SCTP_MAXSEG: bound on the user data per DATA chunk (the fragmentation
+ * point is min(this, path MTU - 28)); 0 removes the bound. Applies to data
+ * not yet cut into chunks. INVALID below USCTP_MIN_MAXSEG. */
+#define USCTP_MIN_MAXSEG 64
+int usctp_assoc_set_maxseg(struct usctp_assoc *a, uint32_t bytes);
+
+/* SO_SNDBUF: bound on queued + unacknowledged bytes. Any size > 0: below
+ * what is buffered now, sends block until acknowledgements drain it.
+ * INVALID for 0. */
+int usctp_assoc_set_sndbuf(struct usctp_assoc *a, uint32_t bytes);
+
+/* SO_RCVBUF: grow the receive buffer; the window opens at once (a window
+ * update goes out on the next write if the opening is worth one, 6.2).
+ * INVALID if smaller than now (shrinking would renege on window already
+ * advertised). */
+int usctp_assoc_set_rcvbuf(struct usctp_assoc *a, uint32_t bytes);
 
 /* Our own verification tag (what the peer puts in packets to us). */
 uint32_t usctp_assoc_local_vtag(const struct usctp_assoc *a);

@@ -83,10 +83,14 @@ struct usctp_assoc {
 
 	struct usctp_path paths[USCTP_MAX_PATHS];
 	unsigned num_paths;
-	int primary;	     /* the user's primary path (6.4); data follows it while it is usable */
-	int rtx_avoid;	     /* path whose T3 expired: its retransmissions go elsewhere (6.4.1); -1 */
-	unsigned fwd_path;   /* path the last FORWARD TSN went to (its T3 guards it) */
-	int reply_path;	     /* 6.4: source of the last DATA, where a lone SACK goes; -1 */
+	int primary;	   /* the user's primary path (6.4); data follows it while it is usable */
+	int rtx_avoid;	   /* path whose T3 expired: its retransmissions go elsewhere (6.4.1); -1 */
+	unsigned fwd_path; /* path the last FORWARD TSN went to (its T3 guards it) */
+	int reply_path;	   /* 6.4: source of the last DATA, where a lone SACK goes; -1 */
+	/* SCTP_PEER_ADDR_PARAMS given for all paths: what new paths start with */
+	uint32_t def_hb_interval_ms, def_path_max_retrans, def_mtu;
+	bool def_hb_enabled;
+	uint32_t maxseg;     /* SCTP_MAXSEG: bound on DATA payload per chunk, 0: none */
 	uint64_t probe_next; /* 5.4 HB.Max.Burst: next time an unconfirmed path may be probed */
 
 	struct usctp_tx *tx;
@@ -112,7 +116,7 @@ struct usctp_assoc {
 
 	/* Delayed SACK */
 	unsigned data_pkts_unacked;
-	uint32_t last_adv_rwnd;
+	uint32_t last_adv_rwnd; /* the window the peer believes: last a_rwnd sent minus DATA since */
 	bool sent_data_since_dry;
 
 	/* Timers */
@@ -153,6 +157,12 @@ void usctp_assoc_drain_failed(struct usctp_assoc *a);
 void usctp_assoc_sync_flight(struct usctp_assoc *a);
 uint64_t usctp_assoc_rto(const struct usctp_assoc *a);
 
+/* settings.c */
+/* Largest DATA payload per chunk for a packet of mtu bytes (maxseg applied). */
+size_t usctp_assoc_frag_point(const struct usctp_assoc *a, size_t mtu);
+/* The window may have opened enough for a window update SACK (6.2). */
+void usctp_assoc_check_window_update(struct usctp_assoc *a);
+
 /* pathmgr.c: path selection and state (RFC 9260 5.4, 6.4, 8.2) */
 /* Usable for data: active and confirmed. */
 bool usctp_pm_usable(const struct usctp_path *p);
@@ -176,6 +186,11 @@ void usctp_hb_path_added(struct usctp_assoc *a, unsigned idx, uint64_t now);
 uint64_t usctp_hb_expiry(const struct usctp_assoc *a);
 void usctp_hb_on_timer(struct usctp_assoc *a, uint64_t now);
 void usctp_hb_on_ack(struct usctp_assoc *a, const struct usctp_chunk *c, uint64_t now);
+/* HB.interval or the heartbeat switch of path idx changed: reschedule. */
+void usctp_hb_settings_changed(struct usctp_assoc *a, unsigned idx, uint64_t now);
+/* SPP_HB_DEMAND: a HEARTBEAT to path idx on the next write. STATE before
+ * establishment or once shutting down past SHUTDOWN-ACK-SENT. */
+int usctp_hb_demand(struct usctp_assoc *a, unsigned idx, uint64_t now);
 /* A HEARTBEAT packet due for some path: written into buf (returns its length, 0: none). */
 size_t usctp_hb_write(struct usctp_assoc *a, uint8_t *buf, size_t cap, uint64_t now,
 		      struct usctp_tx_info *tx);

@@ -69,14 +69,7 @@ int64_t usctp_assoc_recv(struct usctp_assoc *a, void *buf, size_t cap, struct us
 	a->stats.bytes_in += (uint64_t)n;
 	if (e)
 		a->stats.user_msgs_in++;
-	/* 6.2 window update, with silly window avoidance: only a significant
-	 * opening is worth a SACK of its own. */
-	if (!a->dead && a->state >= USCTP_ESTABLISHED) {
-		uint32_t rwnd = usctp_rx_a_rwnd(a->rx);
-		uint32_t step = a->cfg.rcvbuf / 2 < a->cfg.mtu ? a->cfg.rcvbuf / 2 : a->cfg.mtu;
-		if (rwnd > a->last_adv_rwnd && rwnd - a->last_adv_rwnd >= step)
-			a->sack_now = true;
-	}
+	usctp_assoc_check_window_update(a);
 	return n;
 }
 
@@ -109,6 +102,12 @@ int usctp_data_on_data(struct usctp_assoc *a, const struct usctp_chunk *c, bool 
 	r = usctp_rx_data(a->rx, &d);
 	switch (r) {
 	case USCTP_RX_NEW:
+		/* The peer counts what it sent against the window we last
+		 * advertised (6.2.1 B): that is the window it believes in until
+		 * our next SACK, and what a read must open significantly for a
+		 * window update (usctp_assoc_check_window_update). */
+		a->last_adv_rwnd =
+		    a->last_adv_rwnd > d.payload_len ? a->last_adv_rwnd - (uint32_t)d.payload_len : 0;
 		break;
 	case USCTP_RX_DUP:
 		a->stats.dup_tsns_in++;

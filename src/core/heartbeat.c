@@ -29,9 +29,9 @@ static uint64_t get64(const uint8_t *p)
 	return ((uint64_t)usctp_get32(p) << 32) | usctp_get32(p + 4);
 }
 
-static bool hb_enabled(const struct usctp_assoc *a)
+static bool hb_enabled(const struct usctp_path *p)
 {
-	return a->cfg.hb_interval_ms != 0;
+	return p->hb_enabled;
 }
 
 static bool hb_state(const struct usctp_assoc *a)
@@ -46,7 +46,7 @@ static uint64_t hb_period(struct usctp_assoc *a, const struct usctp_path *p)
 	usctp_assoc_random(a, &r, sizeof(r));
 	uint64_t rto = p->rto;
 	uint64_t jitter = rto ? ((uint64_t)r * (rto + 1)) >> 32 : 0; /* [0, rto] */
-	return rto / 2 + jitter + (uint64_t)a->cfg.hb_interval_ms * USCTP_NS_PER_MS;
+	return rto / 2 + jitter + (uint64_t)p->hb_interval_ms * USCTP_NS_PER_MS;
 }
 
 /* When a confirmed path next wants a HEARTBEAT: idle active paths only with
@@ -55,7 +55,7 @@ static uint64_t next_due(struct usctp_assoc *a, const struct usctp_path *p, uint
 {
 	if (!p->confirmed)
 		return now + p->rto;
-	if (!hb_enabled(a) && p->state == USCTP_PATH_ACTIVE)
+	if (!hb_enabled(p) && p->state == USCTP_PATH_ACTIVE)
 		return USCTP_TIME_NEVER;
 	return now + hb_period(a, p);
 }
@@ -156,7 +156,7 @@ void usctp_hb_on_timer(struct usctp_assoc *a, uint64_t now)
 			p->hb_due = p->last_send + hb_period(a, p);
 			if (p->hb_due <= now)
 				p->hb_due = now + 1;
-		} else if (!hb_enabled(a) && p->state == USCTP_PATH_ACTIVE) {
+		} else if (!hb_enabled(p) && p->state == USCTP_PATH_ACTIVE) {
 			p->hb_due = USCTP_TIME_NEVER;
 		} else {
 			send_hb(a, p, now);
@@ -230,4 +230,25 @@ void usctp_hb_on_ack(struct usctp_assoc *a, const struct usctp_chunk *c, uint64_
 		usctp_pm_event(a, idx, USCTP_ADDR_CONFIRMED);
 		p->hb_due = next_due(a, p, now);
 	}
+}
+
+void usctp_hb_settings_changed(struct usctp_assoc *a, unsigned idx, uint64_t now)
+{
+	struct usctp_path *p = &a->paths[idx];
+	/* Only the idle heartbeat of a confirmed active path follows the
+	 * setting; probes (unconfirmed, inactive) and an unanswered HEARTBEAT
+	 * keep their schedule. */
+	if (!hb_state(a) || !p->confirmed || p->state != USCTP_PATH_ACTIVE || p->hb_outstanding)
+		return;
+	p->hb_due = next_due(a, p, now);
+}
+
+int usctp_hb_demand(struct usctp_assoc *a, unsigned idx, uint64_t now)
+{
+	if (!hb_state(a))
+		return USCTP_ERR_STATE;
+	/* A new nonce: an answer to an earlier HEARTBEAT no longer counts,
+	 * this one's timeout takes over. */
+	send_hb(a, &a->paths[idx], now);
+	return 0;
 }

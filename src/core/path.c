@@ -18,6 +18,9 @@ void usctp_path_init(struct usctp_path *p, const struct usctp_addr *addr, const 
 	if (p->rto_max < p->rto_min)
 		p->rto_max = p->rto_min;
 	p->rto = (uint64_t)c->rto_initial_ms * USCTP_NS_PER_MS; /* C1 */
+	p->hb_interval_ms = c->hb_interval_ms;
+	p->hb_enabled = c->hb_interval_ms != 0;
+	p->max_retrans = c->path_max_retrans;
 	if (!cc)
 		cc = c->cc ? c->cc : &usctp_cc_rfc9260;
 	cc->init(p, p->mtu);

@@ -40,6 +40,10 @@ struct usctp_path {
 	void *cc_state;        /* for congestion control algorithms that need more */
 	uint32_t idle_rtos;    /* 7.2.1: idle-period cwnd reductions applied since last_send */
 	bool sent_data;        /* last_send is meaningful */
+	/* Per-path settings (SCTP_PEER_ADDR_PARAMS), from the config at creation */
+	uint32_t hb_interval_ms; /* HB.interval */
+	bool hb_enabled;         /* idle heartbeats (inactive / unconfirmed paths are probed anyway) */
+	uint32_t max_retrans;    /* Path.Max.Retrans */
 };
 
 /* Initialise a path with the config's RTO bounds and the cc's initial window

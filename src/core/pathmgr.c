@@ -68,9 +68,9 @@ void usctp_pm_path_error(struct usctp_assoc *a, unsigned idx)
 {
 	struct usctp_path *p = &a->paths[idx];
 	/* 8.2: past Path.Max.Retrans the counter stops growing. */
-	if (p->error_count <= a->cfg.path_max_retrans)
+	if (p->error_count <= p->max_retrans)
 		p->error_count++;
-	if (p->error_count > a->cfg.path_max_retrans && p->state == USCTP_PATH_ACTIVE) {
+	if (p->error_count > p->max_retrans && p->state == USCTP_PATH_ACTIVE) {
 		p->state = USCTP_PATH_INACTIVE;
 		/* Probe it from now on (8.3), heartbeats enabled or not: its
 		 * recovery is only noticed by an answered HEARTBEAT. */

@@ -58,6 +58,21 @@ void usctp_rx_set_max_reasm(struct usctp_rx *rx, uint32_t bytes)
 	rx->max_reasm = bytes == 0 || bytes > rx->rcvbuf ? rx->rcvbuf : bytes;
 }
 
+int usctp_rx_set_rcvbuf(struct usctp_rx *rx, uint32_t rcvbuf)
+{
+	if (rcvbuf < rx->rcvbuf)
+		return USCTP_ERR_INVALID;
+	if (rx->max_reasm == rx->rcvbuf)
+		rx->max_reasm = rcvbuf; /* the default follows the buffer */
+	rx->rcvbuf = rcvbuf;
+	/* The same derived bounds as usctp_rx_new; all only grow. */
+	uint32_t ahead = rcvbuf < 1024 ? 1024 : rcvbuf;
+	rx->map.max_ahead = ahead > USCTP_TSNMAP_MAX_AHEAD ? USCTP_TSNMAP_MAX_AHEAD : ahead;
+	rx->mem_soft = (size_t)rcvbuf * 2 + 65536;
+	rx->mem_hard = rx->mem_soft * 2;
+	return 0;
+}
+
 void usctp_rx_del(struct usctp_rx *rx)
 {
 	if (!rx)
@@ -75,6 +90,11 @@ void usctp_rx_del(struct usctp_rx *rx)
 	usctp_tsnmap_free(&rx->map);
 	free(rx->streams);
 	free(rx);
+}
+
+uint32_t usctp_rx_rcvbuf(const struct usctp_rx *rx)
+{
+	return rx->rcvbuf;
 }
 
 uint32_t usctp_rx_cum_tsn(const struct usctp_rx *rx)
@@ -194,10 +214,12 @@ int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d)
 	if (continues_begun(rx, d)) {
 		/* The user may be allowed to read nothing else (interleave level):
 		 * refusing this could stall the association for good. Its own
-		 * budget: rcvbuf unread bytes of partly read messages, and always
-		 * one chunk once the user has read them all. */
+		 * budget: one chunk while partly read messages hold less than
+		 * rcvbuf unread bytes (the window we advertise stays open until
+		 * then, and a sender may put one whole chunk into any open
+		 * window, 6.1 A), and always one once the user has read them. */
 		if (rx->begun_avail > 0 &&
-		    (rx->begun_avail + len > rx->rcvbuf || rx->store.mem + cost > 2 * rx->mem_hard))
+		    (rx->begun_avail >= rx->rcvbuf || rx->store.mem + cost > 2 * rx->mem_hard))
 			return USCTP_RX_DROPPED;
 	} else if (usctp_tsn_lt(usctp_tsnmap_highest(&rx->map), d->tsn)) {
 		if (rx->held >= rx->rcvbuf || usctp_rx_reasm_bytes(rx) >= rx->max_reasm ||

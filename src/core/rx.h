@@ -50,6 +50,13 @@ int usctp_rx_set_frag_interleave(struct usctp_rx *rx, int level);
  */
 void usctp_rx_set_max_reasm(struct usctp_rx *rx, uint32_t bytes);
 
+/* Grow the receive buffer (SO_RCVBUF on a live association): a_rwnd opens
+ * by the difference; the derived bounds (TSN window, fragment memory, a
+ * default max_reasm) grow with it. INVALID if smaller than now: shrinking
+ * would take back window already advertised (6.2). */
+int usctp_rx_set_rcvbuf(struct usctp_rx *rx, uint32_t rcvbuf);
+uint32_t usctp_rx_rcvbuf(const struct usctp_rx *rx);
+
 /* What happened to a DATA chunk. */
 enum usctp_rx_result {
 	USCTP_RX_NEW = 0,	 /* accepted (acknowledge it) */

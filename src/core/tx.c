@@ -10,6 +10,13 @@
 
 #define TX_SLAB_CHUNKS 64
 #define TX_MAX_IDLE_STEPS 64 /* cwnd halves at most this often per idle period */
+/* Message records kept for reuse: no malloc per message. None under
+ * AddressSanitizer, so that it still sees a record used after its end. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TX_FREE_MSGS 0
+#else
+#define TX_FREE_MSGS 256
+#endif
 
 static uint32_t min32(uint32_t a, uint32_t b)
 {
@@ -58,6 +65,28 @@ void tx_chunk_free(struct usctp_tx *tx, struct tx_chunk *c)
 	}
 }
 
+static struct tx_msg *msg_alloc(struct usctp_tx *tx)
+{
+	struct tx_msg *mm = tx->free_msgs;
+	if (!mm)
+		return calloc(1, sizeof(*mm));
+	tx->free_msgs = mm->next;
+	tx->num_free_msgs--;
+	memset(mm, 0, sizeof(*mm));
+	return mm;
+}
+
+static void msg_free(struct usctp_tx *tx, struct tx_msg *mm)
+{
+	if (tx->num_free_msgs + 1 > TX_FREE_MSGS) {
+		free(mm);
+		return;
+	}
+	mm->next = tx->free_msgs;
+	tx->free_msgs = mm;
+	tx->num_free_msgs++;
+}
+
 void tx_msg_dead(struct usctp_tx *tx, struct tx_msg *mm)
 {
 	if (mm->abandoned)
@@ -85,7 +114,7 @@ void tx_msg_put(struct usctp_tx *tx, struct tx_msg *mm)
 	else
 		tx->all_tail = mm->all_prev;
 	usctp_msg_unref(mm->m);
-	free(mm);
+	msg_free(tx, mm);
 }
 
 void tx_release(struct usctp_tx *tx, struct tx_msg *mm, uint32_t bytes)
@@ -233,6 +262,7 @@ struct usctp_tx *usctp_tx_new(const struct usctp_tx_config *cfg)
 	tx->sched_head = tx->sched_tail = tx->cur_sid = TX_NONE;
 	tx->next_tsn = cfg->initial_tsn;
 	tx->cum_acked = tx->adv_ack = cfg->initial_tsn - 1;
+	tx->fwd_sent_adv = tx->fwd_sent_cum = tx->adv_ack;
 	tx->peer_rwnd = UINT32_MAX; /* until the handshake tells */
 	for (unsigned i = 0; i < USCTP_MAX_PATHS; i++) {
 		tx->burst_cap[i] = UINT32_MAX;
@@ -258,6 +288,11 @@ void usctp_tx_del(struct usctp_tx *tx)
 		usctp_msg_unref(mm->m);
 		free(mm);
 		mm = n;
+	}
+	while (tx->free_msgs) {
+		struct tx_msg *n = tx->free_msgs->next;
+		free(tx->free_msgs);
+		tx->free_msgs = n;
 	}
 	struct tx_slab *s = tx->slabs;
 	while (s) {
@@ -288,6 +323,26 @@ void usctp_tx_set_streams(struct usctp_tx *tx, uint16_t num_ostreams)
 	tx->cfg.num_ostreams = num_ostreams;
 }
 
+void usctp_tx_set_nodelay(struct usctp_tx *tx, bool nodelay)
+{
+	tx->cfg.nodelay = nodelay;
+}
+
+void usctp_tx_set_sndbuf(struct usctp_tx *tx, uint32_t sndbuf)
+{
+	tx->cfg.sndbuf = sndbuf;
+}
+
+uint32_t usctp_tx_rtx_head_size(const struct usctp_tx *tx)
+{
+	if (!tx->num_rtx)
+		return 0;
+	for (const struct tx_chunk *c = tx->out_head; c; c = c->next)
+		if (c->rtx)
+			return tx_chunk_size(c->len);
+	return 0;
+}
+
 void usctp_tx_set_peer_rwnd(struct usctp_tx *tx, uint32_t a_rwnd)
 {
 	tx->peer_rwnd = a_rwnd > tx->flight_payload ? a_rwnd - tx->flight_payload : 0;
@@ -316,7 +371,10 @@ int usctp_tx_enqueue(struct usctp_tx *tx, const struct usctp_send_params *p, str
 		return USCTP_ERR_MSGSIZE;
 	if (p->sid >= tx->nstreams && streams_grow(tx, (uint32_t)p->sid + 1) < 0)
 		return USCTP_ERR_NOMEM;
-	struct tx_msg *mm = calloc(1, sizeof(*mm));
+	bool buf_policy = p->pr_policy == USCTP_PR_BUF && tx->pr_sctp;
+	if (!buf_policy && tx->buffered + len > tx->cfg.sndbuf)
+		return USCTP_ERR_WOULDBLOCK; /* the common refusal, before any allocation */
+	struct tx_msg *mm = msg_alloc(tx);
 	if (!mm)
 		return USCTP_ERR_NOMEM;
 	mm->params = *p;
@@ -335,7 +393,7 @@ int usctp_tx_enqueue(struct usctp_tx *tx, const struct usctp_send_params *p, str
 		}
 	}
 	if (tx->buffered + len > tx->cfg.sndbuf) {
-		free(mm);
+		msg_free(tx, mm);
 		return USCTP_ERR_WOULDBLOCK;
 	}
 	mm->m = usctp_msg_ref(m);
@@ -520,9 +578,15 @@ int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, 
 	}
 
 	/* Nagle-like bundling: with data in flight, do not send a part-full
-	 * packet of new data; more may come to fill it. */
-	if (!tx->cfg.nodelay && n == 0 && tx->flight_payload > 0 && tx->unsent < max_payload)
-		goto out;
+	 * packet of new small messages; more may come to fill it. Never the
+	 * tail of a message already being fragmented: nothing can be bundled
+	 * with it that is not queued already, and holding it would make the
+	 * message wait for a (possibly delayed, 6.2) SACK of its own head. */
+	if (!tx->cfg.nodelay && n == 0 && tx->flight_payload > 0 && tx->unsent < max_payload) {
+		struct tx_msg *head = sched_current(tx);
+		if (head && head->sent_off == 0)
+			goto out;
+	}
 
 	int new_chunks = 0;
 	for (unsigned guard = 0; guard < 65536; guard++) {
@@ -545,7 +609,18 @@ int usctp_tx_fill(struct usctp_tx *tx, struct usctp_wbuf *w, unsigned path_idx, 
 			break;
 		/* 6.1 A: the peer's window, or one zero window probe. */
 		bool probe = false;
-		if (len > tx->peer_rwnd) {
+		if (len > tx->peer_rwnd && tx->peer_rwnd > 0) {
+			/* 6.1 A: the window is open but smaller than the chunk:
+			 * one chunk may be in flight whatever rwnd says. Only
+			 * with nothing in flight (then no SACK would come to
+			 * open it further); waiting for a window as large as a
+			 * whole chunk would stall on chunks larger than the
+			 * peer's buffer can ever free at once. */
+			if (tx->flight_payload > 0 || new_chunks > 0)
+				break;
+			tx->zwp_at = 0;
+			probe = true; /* one chunk, then wait for the SACK */
+		} else if (len > tx->peer_rwnd) {
 			if (tx->flight_payload > 0 || new_chunks > 0)
 				break;
 			/* 6.1 A: the first probe one RTO after the window was

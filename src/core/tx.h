@@ -91,6 +91,15 @@ uint64_t usctp_tx_zwp_expiry(const struct usctp_tx *tx);
 /* Chunks marked for retransmission. */
 uint32_t usctp_tx_rtx_chunks(const struct usctp_tx *tx);
 
+/* Live settings: SCTP_NODELAY (the next fill follows it) and the send
+ * buffer (a smaller one than what is buffered only blocks new messages
+ * until acknowledgements drain it). */
+void usctp_tx_set_nodelay(struct usctp_tx *tx, bool nodelay);
+void usctp_tx_set_sndbuf(struct usctp_tx *tx, uint32_t sndbuf);
+/* Size (header and padding included) of the first chunk marked for
+ * retransmission, 0 if none: a packet must have room for it. */
+uint32_t usctp_tx_rtx_head_size(const struct usctp_tx *tx);
+
 /* Result of a SACK. */
 /* The tx does NOT update the RTO: the caller feeds rtt to
  * usctp_path_rtt_update(&paths[rtt_path], rtt) and clears error counters. The
@@ -171,6 +180,12 @@ int usctp_tx_build_fwd_tsn(struct usctp_tx *tx, struct usctp_wbuf *w);
  * expiry found the peer still behind it (RFC 3758 C3, A5). Cleared by
  * usctp_tx_build_fwd_tsn, so a write loop sends it once per occasion. */
 bool usctp_tx_fwd_tsn_due(const struct usctp_tx *tx);
+/* The FORWARD TSN just built left at now on a path whose round trip takes
+ * up to rtt (ns): a SACK still behind it that arrives rtt or more later was
+ * sent after it should have arrived, so it was lost: due again at once
+ * rather than at the next T3 (0: only T3 repeats it). Once per
+ * occasion: SACKs sooner than that, sent before it arrived, repeat nothing. */
+void usctp_tx_fwd_tsn_sent(struct usctp_tx *tx, uint64_t now, uint64_t rtt);
 /* Abandoned TSNs the peer has not yet acknowledged: keep a T3-rtx timer
  * running while this is true (C5), even if usctp_tx_has_outstanding is false
  * everywhere (abandoned chunks are not outstanding); its expiry (usctp_tx_on_t3

@@ -101,6 +101,8 @@ struct usctp_tx {
 	struct tx_chunk *out_head, *out_tail; /* sent, not cumulatively acked; TSN order */
 	uint32_t out_count;
 	struct tx_chunk *free_chunks;
+	struct tx_msg *free_msgs; /* message records kept for reuse (linked by next) */
+	uint32_t num_free_msgs;
 	struct tx_slab *slabs;
 
 	uint32_t next_tsn;
@@ -113,6 +115,11 @@ struct usctp_tx {
 	bool ttl_dirty;
 	uint32_t sack_seq; /* SACKs processed (tags per-SACK chunk state) */
 	bool fwd_pending;  /* a FORWARD TSN should go out (C3, A5); cleared when built */
+	/* The last FORWARD TSN built: the ack point it was built for and the
+	 * new cum TSN it carried (short of that point when streams did not
+	 * fit). A SACK makes another due only when it has something new. */
+	uint32_t fwd_sent_adv, fwd_sent_cum;
+	uint64_t fwd_sent_at, fwd_wait; /* usctp_tx_fwd_tsn_sent */
 	uint32_t peer_rwnd;
 	uint32_t buffered;		     /* bytes against sndbuf: queued + unacknowledged */
 	uint32_t unsent;		     /* bytes of queued messages not yet cut into chunks */

@@ -155,6 +155,12 @@ bool usctp_tx_fwd_tsn_outstanding(const struct usctp_tx *tx)
 	return tsn_gt(tx->adv_ack, tx->cum_acked);
 }
 
+void usctp_tx_fwd_tsn_sent(struct usctp_tx *tx, uint64_t now, uint64_t rtt)
+{
+	tx->fwd_sent_at = now;
+	tx->fwd_wait = rtt;
+}
+
 int usctp_tx_build_fwd_tsn(struct usctp_tx *tx, struct usctp_wbuf *w)
 {
 	if (!usctp_tx_fwd_tsn_due(tx))
@@ -191,7 +197,9 @@ int usctp_tx_build_fwd_tsn(struct usctp_tx *tx, struct usctp_wbuf *w)
 	int r = usctp_build_fwd_tsn(w, new_cum, sids, ssns, n);
 	if (r < 0)
 		return r;
-	tx->fwd_pending = false; /* again on the next SACK or T3 if still needed */
+	tx->fwd_pending = false; /* again on an advance, or on T3 if still needed */
+	tx->fwd_sent_adv = tx->adv_ack;
+	tx->fwd_sent_cum = new_cum;
 	return 1;
 }
 
@@ -239,5 +247,6 @@ void usctp_tx_fail_all(struct usctp_tx *tx)
 	tx->in_fr = false;
 	tx->adv_ack = tx->cum_acked;
 	tx->fwd_pending = false;
+	tx->fwd_sent_adv = tx->fwd_sent_cum = tx->adv_ack;
 	tx->num_gap_acked = 0;
 }

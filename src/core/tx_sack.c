@@ -244,8 +244,17 @@ static int on_ack(struct usctp_tx *tx, const struct usctp_sack_chunk *s, bool ha
 	if (tsn_gt(cum, tx->adv_ack))
 		tx->adv_ack = cum;
 	tx_advance_ack_point(tx);
-	if (tsn_gt(tx->adv_ack, cum))
-		tx->fwd_pending = true; /* C3: (again) while the peer lags */
+	/* C3 asks for a FORWARD TSN after every SACK that lags the ack point,
+	 * but SACKs that left before our FORWARD TSN arrived say nothing new:
+	 * one per advance of the ack point, and the next part of one that
+	 * stopped short once the peer has caught up with it; again when a
+	 * SACK sent after it should have arrived still lags (lost, see
+	 * usctp_tx_fwd_tsn_sent), else on T3 (A5, usctp_tx_on_t3). */
+	if (tsn_gt(tx->adv_ack, cum) &&
+	    (tsn_gt(tx->adv_ack, tx->fwd_sent_adv) ||
+	     (tsn_lt(tx->fwd_sent_cum, tx->fwd_sent_adv) && tsn_ge(cum, tx->fwd_sent_cum)) ||
+	     (tsn_lt(cum, tx->fwd_sent_cum) && tx->fwd_wait && now - tx->fwd_sent_at >= tx->fwd_wait)))
+		tx->fwd_pending = true;
 	res->new_fwd_tsn = tsn_gt(tx->adv_ack, old_adv) && tsn_gt(tx->adv_ack, cum);
 
 	for (unsigned i = 0; i < USCTP_MAX_PATHS; i++)

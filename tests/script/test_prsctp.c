@@ -148,6 +148,121 @@ static void adaptation_indication_reported_after_comm_up(void **st)
 	scr_free(&s);
 }
 
+/* FORWARD TSNs (and the 1-based index of the packet holding the first) in the last flush. */
+static unsigned count_fwd(struct scr *s, unsigned *first_pkt)
+{
+	unsigned n = 0;
+	if (first_pkt)
+		*first_pkt = 0;
+	for (unsigned i = 0; i < s->nout; i++)
+		for (unsigned k = 0; k < scr_nchunks(&s->out[i]); k++)
+			if (scr_chunk(&s->out[i], k).type == USCTP_CHUNK_FORWARD_TSN) {
+				if (first_pkt && !*first_pkt)
+					*first_pkt = i + 1;
+				n++;
+			}
+	return n;
+}
+
+/* The burst seen in the simulator (seed 25001): the same FORWARD TSN in
+ * every packet and in copies of its own, one per SACK that left the peer
+ * before our FORWARD TSN got there. Once per advance, again on T3. */
+static void forward_tsn_sent_once_per_advance_not_per_sack(void **st)
+{
+	struct scr s;
+	scr_init(&s, 95);
+	negotiate(&s);
+	s.cfg.nodelay = true;
+	scr_accept(&s);
+	struct usctp_send_params p = {.sid = 0, .pr_policy = USCTP_PR_TTL, .pr_value = 100, .path = -1};
+	struct usctp_msg *m = usctp_msg_new("ttl", 3);
+	assert_int_equal(usctp_assoc_send(s.a, &p, m, s.now), 0);
+	usctp_msg_unref(m);
+	assert_int_equal(scr_send_msg(&s, 1, "b", 1), 0);
+	scr_expect_npkts(&s, 1); /* TSN itsn (lost) and itsn + 1 */
+	uint8_t big[1000];
+	memset(big, 'z', sizeof(big));
+	s.now += MS(150);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(scr_send_msg(&s, 1, big, sizeof(big)), 0);
+	/* The peer got itsn + 1 only; the TTL message is past its lifetime. */
+	struct usctp_gap_block g = {2, 2};
+	assert_int_equal(scr_feed_sack(&s, s.our_itsn - 1, 100000, &g, 1), 0);
+	assert_true(scr_flush(&s) >= 2);
+	unsigned first;
+	assert_int_equal(count_fwd(&s, &first), 1);
+	assert_int_equal(first, 1);
+	struct usctp_chunk c = scr_chunk(&s.out[0], 0);
+	struct usctp_fwd_tsn_chunk f;
+	assert_int_equal(c.type, USCTP_CHUNK_FORWARD_TSN);
+	assert_int_equal(usctp_fwd_tsn_parse(&c, &f), 0);
+	assert_int_equal(f.new_cum_tsn, s.our_itsn);
+	/* SACKs the peer sent before it saw the FORWARD TSN: nothing new. */
+	for (unsigned i = 0; i < 3; i++) {
+		g.end = (uint16_t)(3 + i);
+		assert_int_equal(scr_feed_sack(&s, s.our_itsn - 1, 100000, &g, 1), 0);
+		scr_flush(&s);
+		assert_int_equal(count_fwd(&s, NULL), 0);
+	}
+	/* Lost after all: T3 sends it again (RFC 3758 A5). */
+	scr_run_until(&s, scr_expiry(&s));
+	scr_flush(&s);
+	assert_int_equal(count_fwd(&s, &first), 1);
+	/* The peer catches up: no more. */
+	assert_int_equal(scr_feed_sack(&s, s.our_itsn + 5, 100000, NULL, 0), 0);
+	scr_flush(&s);
+	assert_int_equal(count_fwd(&s, NULL), 0);
+	scr_free(&s);
+}
+
+/* A FORWARD TSN that was lost: a SACK sent after it should have arrived
+ * (one round trip, srtt + 4 rttvar, after it left) still lags: sent again
+ * then, not an RTO later. */
+static void lost_forward_tsn_repeated_on_sack_one_round_trip_later(void **st)
+{
+	struct scr s;
+	scr_init(&s, 96);
+	negotiate(&s);
+	s.cfg.nodelay = true;
+	scr_accept(&s);
+	/* Exchanges measure the round trip (well below the 1 s minimum RTO). */
+	assert_int_equal(scr_send_msg(&s, 1, "r", 1), 0);
+	scr_expect_npkts(&s, 1);
+	s.now += MS(20);
+	assert_int_equal(scr_feed_sack(&s, s.our_itsn, 100000, NULL, 0), 0);
+	scr_flush(&s);
+	const uint32_t t0 = s.our_itsn + 1;
+	struct usctp_send_params p = {.sid = 0, .pr_policy = USCTP_PR_TTL, .pr_value = 100, .path = -1};
+	struct usctp_msg *m = usctp_msg_new("ttl", 3);
+	assert_int_equal(usctp_assoc_send(s.a, &p, m, s.now), 0);
+	usctp_msg_unref(m);
+	assert_int_equal(scr_send_msg(&s, 1, "b", 1), 0);
+	scr_expect_npkts(&s, 1);
+	s.now += MS(150);
+	struct usctp_gap_block g = {2, 2};
+	assert_int_equal(scr_feed_sack(&s, t0 - 1, 100000, &g, 1), 0);
+	scr_flush(&s);
+	assert_int_equal(count_fwd(&s, NULL), 1);
+	uint64_t sent_at = s.now;
+	struct usctp_path_status ps;
+	usctp_assoc_path_status(s.a, 0, &ps);
+	uint64_t wait = MS(ps.srtt_ms + 4 * ps.rttvar_ms + 1);
+	assert_true(sent_at + wait < scr_expiry(&s)); /* sooner than T3 */
+	/* Half a round trip later: the peer may not have had it yet. */
+	s.now = sent_at + wait / 2;
+	assert_int_equal(scr_feed_sack(&s, t0 - 1, 100000, &g, 1), 0);
+	scr_flush(&s);
+	assert_int_equal(count_fwd(&s, NULL), 0);
+	/* A round trip later: it should have; it was lost. */
+	s.now = sent_at + wait;
+	assert_true(scr_expiry(&s) > s.now); /* not T3's doing */
+	assert_int_equal(scr_feed_sack(&s, t0 - 1, 100000, &g, 1), 0);
+	scr_flush(&s);
+	assert_int_equal(count_fwd(&s, NULL), 1);
+	assert_int_equal(usctp_assoc_stats(s.a)->t3_timeouts, 0);
+	scr_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +271,8 @@ int main(void)
 	    cmocka_unit_test(forward_tsn_received_moves_cum_and_sacks),
 	    cmocka_unit_test(forward_tsn_without_negotiation_is_unrecognized),
 	    cmocka_unit_test(adaptation_indication_reported_after_comm_up),
+	    cmocka_unit_test(forward_tsn_sent_once_per_advance_not_per_sack),
+	    cmocka_unit_test(lost_forward_tsn_repeated_on_sack_one_round_trip_later),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,7 +136,7 @@ static void ack_point_stops_at_a_chunk_that_is_not_abandoned(void **state)
 	th_free(&h);
 }
 
-static void forward_tsn_is_due_once_per_occasion(void **state)
+static void forward_tsn_is_due_once_per_advance_and_again_on_t3(void **state)
 {
 	struct th h;
 	th_init(&h, 100, 4, 1 << 20, 0, true);
@@ -155,12 +155,15 @@ static void forward_tsn_is_due_once_per_occasion(void **state)
 	struct usctp_wbuf w;
 	usctp_wbuf_init(&w, buf, sizeof(buf));
 	assert_int_equal(usctp_tx_build_fwd_tsn(h.tx, &w), 0);
-	/* a SACK still behind the ack point makes it due again (C3) */
+	/* SACKs still behind the ack point (sent before our FORWARD TSN
+	 * arrived) do not repeat it: it goes once per advance */
 	struct usctp_sack_result r;
-	assert_int_equal(th_sack(&h, 99, 50000, NULL, 0, 6 * TH_MS, &r), 0);
-	assert_true(usctp_tx_fwd_tsn_due(h.tx));
-	build_fwd(&h, buf, sizeof(buf), &fw);
-	/* so does a T3 expiry (A5) */
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(th_sack(&h, 99, 50000, NULL, 0, (6 + i) * TH_MS, &r), 0);
+		assert_false(usctp_tx_fwd_tsn_due(h.tx));
+	}
+	assert_true(usctp_tx_fwd_tsn_outstanding(h.tx));
+	/* a T3 expiry sends it again (A5): it may have been lost */
 	usctp_tx_on_t3(h.tx, 0, &h.paths[0], 1000 * TH_MS);
 	assert_true(usctp_tx_fwd_tsn_due(h.tx));
 	/* the peer catches up: nothing due any more */
@@ -169,6 +172,75 @@ static void forward_tsn_is_due_once_per_occasion(void **state)
 	assert_false(usctp_tx_fwd_tsn_outstanding(h.tx));
 	struct usctp_failed_msg f = pop(&h);
 	usctp_msg_unref(f.msg);
+	th_free(&h);
+}
+
+static void forward_tsn_due_again_when_ack_point_advances_further(void **state)
+{
+	struct th h;
+	th_init(&h, 100, 4, 1 << 20, 0, true);
+	usctp_tx_set_pr_sctp(h.tx, true);
+	assert_int_equal(th_send_pr(&h, 0, 10, 0, USCTP_PR_TTL, 5, 0), 0);
+	assert_int_equal(th_send_pr(&h, 1, 10, 0, USCTP_PR_TTL, 20, 0), 0);
+	assert_int_equal(th_send(&h, 2, 10, 0), 0);
+	assert_int_equal(th_fill(&h, 0, 1000, 0), 3);
+	assert_int_equal(usctp_tx_pr_check(h.tx, 5 * TH_MS), 1);
+	struct usctp_fwd_tsn_chunk fw;
+	uint8_t buf[64];
+	build_fwd(&h, buf, sizeof(buf), &fw);
+	assert_int_equal(fw.new_cum_tsn, 100);
+	struct usctp_sack_result r;
+	assert_int_equal(th_sack(&h, 99, 50000, NULL, 0, 6 * TH_MS, &r), 0);
+	assert_false(usctp_tx_fwd_tsn_due(h.tx));
+	/* The second message expires: the ack point moves, a new FORWARD TSN. */
+	assert_int_equal(usctp_tx_pr_check(h.tx, 20 * TH_MS), 1);
+	assert_true(usctp_tx_fwd_tsn_due(h.tx));
+	build_fwd(&h, buf, sizeof(buf), &fw);
+	assert_int_equal(fw.new_cum_tsn, 101);
+	assert_int_equal(th_sack(&h, 99, 50000, NULL, 0, 21 * TH_MS, &r), 0);
+	assert_false(usctp_tx_fwd_tsn_due(h.tx));
+	for (int i = 0; i < 2; i++) {
+		struct usctp_failed_msg f = pop(&h);
+		usctp_msg_unref(f.msg);
+	}
+	th_free(&h);
+}
+
+static void forward_tsn_cut_short_continues_once_peer_catches_up(void **state)
+{
+	struct th h;
+	th_init(&h, 100, 4, 1 << 20, 0, true);
+	usctp_tx_set_pr_sctp(h.tx, true);
+	for (uint16_t sid = 0; sid < 3; sid++)
+		assert_int_equal(th_send_pr(&h, sid, 10, 0, USCTP_PR_TTL, 5, 0), 0);
+	assert_int_equal(th_send(&h, 3, 10, 0), 0);
+	assert_int_equal(th_fill(&h, 0, 1000, 0), 4);
+	assert_int_equal(usctp_tx_pr_check(h.tx, 5 * TH_MS), 1);
+	/* Room to name one stream only: the new cum TSN stops at 100. */
+	uint8_t buf[12 + 12];
+	struct usctp_wbuf w;
+	usctp_wbuf_init(&w, buf, sizeof(buf));
+	assert_int_equal(usctp_build_hdr(&w, 1, 2, 3), 0);
+	assert_int_equal(usctp_tx_build_fwd_tsn(h.tx, &w), 1);
+	struct usctp_sack_result r;
+	assert_int_equal(th_sack(&h, 99, 50000, NULL, 0, 6 * TH_MS, &r), 0);
+	assert_false(usctp_tx_fwd_tsn_due(h.tx)); /* the peer has not seen it yet */
+	assert_int_equal(th_sack(&h, 100, 50000, NULL, 0, 7 * TH_MS, &r), 0);
+	assert_true(usctp_tx_fwd_tsn_due(h.tx)); /* it has: the next part */
+	usctp_wbuf_init(&w, buf, sizeof(buf));
+	assert_int_equal(usctp_build_hdr(&w, 1, 2, 3), 0);
+	assert_int_equal(usctp_tx_build_fwd_tsn(h.tx, &w), 1);
+	struct usctp_chunk_iter it;
+	struct usctp_chunk c;
+	struct usctp_fwd_tsn_chunk fw;
+	usctp_chunk_iter_init(&it, buf, w.len);
+	assert_int_equal(usctp_chunk_next(&it, &c), 1);
+	assert_int_equal(usctp_fwd_tsn_parse(&c, &fw), 0);
+	assert_int_equal(fw.new_cum_tsn, 101);
+	for (int i = 0; i < 3; i++) {
+		struct usctp_failed_msg f = pop(&h);
+		usctp_msg_unref(f.msg);
+	}
 	th_free(&h);
 }
 
@@ -297,7 +369,9 @@ int main(void)
 	    cmocka_unit_test(ttl_expiry_is_also_checked_at_transmit_time),
 	    cmocka_unit_test(ttl_expiry_after_send_moves_the_ack_point_and_forward_tsn_names_streams),
 	    cmocka_unit_test(ack_point_stops_at_a_chunk_that_is_not_abandoned),
-	    cmocka_unit_test(forward_tsn_is_due_once_per_occasion),
+	    cmocka_unit_test(forward_tsn_is_due_once_per_advance_and_again_on_t3),
+	    cmocka_unit_test(forward_tsn_due_again_when_ack_point_advances_further),
+	    cmocka_unit_test(forward_tsn_cut_short_continues_once_peer_catches_up),
 	    cmocka_unit_test(buf_policy_abandons_older_buf_messages_first),
 	    cmocka_unit_test(rtx_policy_allows_exactly_pr_value_retransmissions),
 	    cmocka_unit_test(without_peer_support_nothing_is_abandoned),
