@@ -245,7 +245,7 @@ static int serve(const struct opts *o, int sd, char *buf, size_t cap)
 	struct ctrl hello;
 	memset(&hello, 0, sizeof(hello));
 	bool have_hello = false, have_fin = false;
-	uint64_t fin_msgs = 0, msgs = 0, bytes = 0, ctrl_bytes = 0, last_msgs = 0, last_bytes = 0;
+	uint64_t fin_msgs = 0, msgs = 0, bytes = 0, last_msgs = 0, last_bytes = 0;
 	double first = 0, last = 0, next_report = 0, start = tool_now();
 	struct usctp_stats st;
 	memset(&st, 0, sizeof(st));
@@ -295,7 +295,6 @@ static int serve(const struct opts *o, int sd, char *buf, size_t cap)
 			if (ntohl(si.sinfo_ppid) == PPID_CTRL || in_ctrl) {
 				/* Control messages are small: one piece. */
 				in_ctrl = !(flags & MSG_EOR);
-				ctrl_bytes += (uint64_t)r;
 				struct ctrl cm;
 				if ((size_t)r < sizeof(cm))
 					continue;
