@@ -326,6 +326,7 @@ struct usctp_assoc_stats {
 	uint64_t pkts_in, pkts_out, pkts_dropped;
 	uint64_t bad_checksum, bad_vtag, malformed;
 	uint64_t data_chunks_in, data_chunks_out, dup_tsns_in;
+	uint64_t data_chunks_dropped; /* refused for lack of receive buffer (not acknowledged) */
 	uint64_t user_msgs_in, user_msgs_out, bytes_in, bytes_out;
 	uint64_t retransmits, fast_retransmits, t3_timeouts, t1_timeouts;
 	uint64_t sacks_in, sacks_out, abandoned;

@@ -125,6 +125,7 @@ int usctp_data_on_data(struct usctp_assoc *a, const struct usctp_chunk *c, bool 
 		break;
 	}
 	default: /* dropped for lack of room, or out of memory: tell the peer our window now */
+		a->stats.data_chunks_dropped++;
 		*immediate = true;
 		break;
 	}

@@ -38,7 +38,7 @@ struct usctp_rx *usctp_rx_new(uint32_t peer_initial_tsn, uint16_t num_instreams,
 	 * has overrun any window we advertised. */
 	usctp_tsnmap_init(&rx->map, peer_initial_tsn - 1, rcvbuf < 1024 ? 1024 : rcvbuf);
 	/* Fragments cost more than their payload: bound the real memory too. */
-	rx->mem_soft = (size_t)rcvbuf * 2 + 65536;
+	rx->mem_soft = (size_t)rcvbuf * 4 + 65536;
 	rx->mem_hard = rx->mem_soft * 2;
 	rx->max_reasm = rcvbuf;
 	rx->interleave = 1;
@@ -68,7 +68,7 @@ int usctp_rx_set_rcvbuf(struct usctp_rx *rx, uint32_t rcvbuf)
 	/* The same derived bounds as usctp_rx_new; all only grow. */
 	uint32_t ahead = rcvbuf < 1024 ? 1024 : rcvbuf;
 	rx->map.max_ahead = ahead > USCTP_TSNMAP_MAX_AHEAD ? USCTP_TSNMAP_MAX_AHEAD : ahead;
-	rx->mem_soft = (size_t)rcvbuf * 2 + 65536;
+	rx->mem_soft = (size_t)rcvbuf * 4 + 65536;
 	rx->mem_hard = rx->mem_soft * 2;
 	return 0;
 }
@@ -106,6 +106,19 @@ uint32_t usctp_rx_a_rwnd(const struct usctp_rx *rx)
 {
 	uint64_t reasm = usctp_rx_reasm_bytes(rx);
 	uint64_t w = rx->held >= rx->rcvbuf ? 0 : rx->rcvbuf - rx->held;
+
+	/* Chunks cost memory beyond their payload (a buffer of a fixed class and
+	 * a header each), and new chunks are refused once that memory reaches
+	 * mem_soft. When the overhead is large (many small chunks), announce only
+	 * the payload the memory left can hold at the current cost per byte, so
+	 * that a sender keeping to the window is not dropped from (6.2). */
+	if (rx->store.mem > rx->rcvbuf && rx->held > 0) {
+		uint64_t room = rx->store.mem >= rx->mem_soft
+				    ? 0
+				    : (uint64_t)(rx->mem_soft - rx->store.mem) * rx->held / rx->store.mem;
+		if (room < w)
+			w = room;
+	}
 
 	/* max_reasm <= rcvbuf: with the default (= rcvbuf) this never binds */
 	if (reasm >= rx->max_reasm)

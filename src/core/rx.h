@@ -73,7 +73,9 @@ enum usctp_rx_result {
  *
  * Flow control (6.2): a chunk above the highest TSN received is DROPPED when
  * the window is 0 (held >= rcvbuf; so held may pass rcvbuf by one chunk) or
- * when fragment memory reaches 2 * rcvbuf + 64 KiB. A chunk filling a hole
+ * when fragment memory reaches 4 * rcvbuf + 64 KiB (usctp_rx_a_rwnd shrinks the
+ * window as that memory fills, so a sender keeping to the window is never
+ * dropped from, however small its chunks). A chunk filling a hole
  * is still taken up to 2 * rcvbuf held, and the chunk right above the
  * cumulative TSN up to 4 * rcvbuf, so the cumulative TSN can always advance.
  * An ordered chunk of an SSN already delivered or skipped is acknowledged
