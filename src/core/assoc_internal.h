@@ -50,6 +50,8 @@ int usctp_cookie_read(struct usctp_cookie_key *k, const uint8_t *in, size_t len,
 		      struct usctp_cookie *c);
 /* Staleness in microseconds (0 if still valid). */
 uint64_t usctp_cookie_staleness_us(const struct usctp_cookie *c, uint64_t now);
+/* An ERROR chunk with a Stale Cookie cause (5.2.6) into out; returns its length (12). */
+size_t usctp_cookie_stale_error(uint8_t out[12], uint64_t staleness_us);
 
 /* ------------------------------------------------------------------ */
 /* The association                                                        */

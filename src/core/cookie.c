@@ -187,3 +187,14 @@ uint64_t usctp_cookie_staleness_us(const struct usctp_cookie *c, uint64_t now)
 		return 0;
 	return (now - expiry) / 1000;
 }
+
+size_t usctp_cookie_stale_error(uint8_t out[12], uint64_t staleness_us)
+{
+	uint8_t cause[8];
+	struct usctp_wbuf cw, w;
+	usctp_wbuf_init(&cw, cause, sizeof(cause));
+	usctp_wbuf_init(&w, out, 12);
+	usctp_build_cause_stale_cookie(&cw, staleness_us > UINT32_MAX ? UINT32_MAX : (uint32_t)staleness_us);
+	usctp_build_error(&w, cw.buf, cw.len);
+	return w.len;
+}

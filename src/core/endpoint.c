@@ -98,13 +98,9 @@ static int on_cookie_echo(const struct usctp_assoc_config *cfg, const struct usc
 		return USCTP_OOTB_DROP;
 	uint64_t stale = usctp_cookie_staleness_us(&ck, now);
 	if (stale) {
-		uint8_t cause[8], chunk[12];
-		struct usctp_wbuf cw, w;
-		usctp_wbuf_init(&cw, cause, sizeof(cause));
-		usctp_wbuf_init(&w, chunk, sizeof(chunk));
-		usctp_build_cause_stale_cookie(&cw, stale > UINT32_MAX ? UINT32_MAX : (uint32_t)stale);
-		usctp_build_error(&w, cw.buf, cw.len);
-		return reply1(cfg, h, ck.peer_vtag, chunk, w.len, reply, cap, reply_len);
+		uint8_t chunk[12];
+		size_t n = usctp_cookie_stale_error(chunk, stale);
+		return reply1(cfg, h, ck.peer_vtag, chunk, n, reply, cap, reply_len);
 	}
 	if (!new_assoc)
 		return USCTP_ERR_INVALID;

@@ -475,13 +475,9 @@ int usctp_hs_on_cookie_echo(struct usctp_assoc *a, const struct usctp_addr *from
 	bool pm = a->peer_vtag != 0 && ck.peer_vtag == a->peer_vtag;
 	uint64_t stale = usctp_cookie_staleness_us(&ck, now);
 	if (stale && !(lm && pm)) {
-		uint8_t cause[8], chunk[12];
-		struct usctp_wbuf cw, w;
-		usctp_wbuf_init(&cw, cause, sizeof(cause));
-		usctp_wbuf_init(&w, chunk, sizeof(chunk));
-		usctp_build_cause_stale_cookie(&cw, stale > UINT32_MAX ? UINT32_MAX : (uint32_t)stale);
-		usctp_build_error(&w, cw.buf, cw.len);
-		usctp_assoc_queue_pkt(a, ck.peer_vtag, chunk, w.len);
+		uint8_t chunk[12];
+		size_t n = usctp_cookie_stale_error(chunk, stale);
+		usctp_assoc_queue_pkt(a, ck.peer_vtag, chunk, n);
 		return 0;
 	}
 	bool ties = a->local_tie && ck.local_tie == a->local_tie && ck.peer_tie == a->peer_tie;
