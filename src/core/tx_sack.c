@@ -78,6 +78,28 @@ static void count_miss(struct usctp_tx *tx, struct tx_chunk *c, uint32_t *fast_p
 	}
 }
 
+/*
+ * A chunk newly acknowledged (by the cumulative ack or a gap block): credit
+ * its bytes to its path, track the highest newly acked TSN (HTNA, 7.2.4) and
+ * take an RTT sample if Karn's rule (6.3.1 C5) allows one: never from a
+ * retransmitted chunk, nor from one sent before a retransmission.
+ */
+static void credit_acked(struct usctp_tx *tx, const struct tx_chunk *c, uint32_t *acked_bytes,
+			 struct usctp_sack_result *res, uint32_t *htna, bool *htna_valid, uint64_t now)
+{
+	tx->path_out[c->path]--;
+	acked_bytes[c->path] += tx_chunk_size(c->len);
+	res->bytes_acked += c->len;
+	res->acked_paths |= 1u << c->path;
+	*htna = c->tsn;
+	*htna_valid = true;
+	if (c->nsent == 1 && !(tx->any_rtx && c->sent_at < tx->last_rtx_at)) {
+		res->rtt_valid = true;
+		res->rtt_path = c->path;
+		res->rtt = now - c->sent_at;
+	}
+}
+
 static int on_ack(struct usctp_tx *tx, const struct usctp_sack_chunk *s, bool has_rwnd, uint32_t cum,
 		  struct usctp_path *paths, unsigned num_paths, uint64_t now, struct usctp_sack_result *res)
 {
@@ -114,22 +136,8 @@ static int on_ack(struct usctp_tx *tx, const struct usctp_sack_chunk *s, bool ha
 		tx->out_count--;
 		if (c->acked)
 			tx->num_gap_acked--;
-		if (!c->acked && !c->abandoned) {
-			tx->path_out[c->path]--;
-			/* RFC 3758 A2: abandoned chunks credit nothing. */
-			acked_bytes[c->path] += tx_chunk_size(c->len);
-			res->bytes_acked += c->len;
-			res->acked_paths |= 1u << c->path;
-			htna = c->tsn;
-			htna_valid = true;
-			if (c->nsent == 1 && !(tx->any_rtx && c->sent_at < tx->last_rtx_at)) {
-				/* Karn (C5): never from a retransmitted chunk, nor
-				 * from one sent before a retransmission. */
-				res->rtt_valid = true;
-				res->rtt_path = c->path;
-				res->rtt = now - c->sent_at;
-			}
-		}
+		if (!c->acked && !c->abandoned) /* RFC 3758 A2: abandoned chunks credit nothing */
+			credit_acked(tx, c, acked_bytes, res, &htna, &htna_valid, now);
 		tx_leave_flight(tx, c);
 		if (c->rtx) {
 			c->rtx = false;
@@ -167,17 +175,7 @@ static int on_ack(struct usctp_tx *tx, const struct usctp_sack_chunk *s, bool ha
 			}
 			if (c->abandoned)
 				continue;
-			tx->path_out[c->path]--;
-			acked_bytes[c->path] += tx_chunk_size(c->len);
-			res->bytes_acked += c->len;
-			res->acked_paths |= 1u << c->path;
-			htna = c->tsn;
-			htna_valid = true;
-			if (c->nsent == 1 && !(tx->any_rtx && c->sent_at < tx->last_rtx_at)) {
-				res->rtt_valid = true;
-				res->rtt_path = c->path;
-				res->rtt = now - c->sent_at;
-			}
+			credit_acked(tx, c, acked_bytes, res, &htna, &htna_valid, now);
 		} else if (c->acked) {
 			/* The receiver dropped data it had gap-acked: outstanding
 			 * again, one miss indication (counted below). */
