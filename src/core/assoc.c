@@ -31,7 +31,7 @@ uint32_t usctp_assoc_random_tag(struct usctp_assoc *a)
 
 struct usctp_cookie_key *usctp_assoc_key(struct usctp_assoc *a)
 {
-	return a->cfg.cookie_key ? a->cfg.cookie_key : a->own_key;
+	return a->own_key;
 }
 
 /* The RTO of the path control chunks (INIT, SHUTDOWN...) go to. */
@@ -181,7 +181,11 @@ struct usctp_assoc *usctp_assoc_alloc(const struct usctp_assoc_config *c, uint64
 		a->cfg.rcvbuf = 64 * 1024;
 	if (!a->cfg.shutdown_guard_ms)
 		a->cfg.shutdown_guard_ms = 5 * a->cfg.rto_max_ms;
-	if (!a->cfg.cookie_key) {
+	if (a->cfg.cookie_key) {
+		/* Shared with the endpoint and its other associations: hold a
+		 * reference, the endpoint may go before we do. */
+		a->own_key = usctp_cookie_key_ref(a->cfg.cookie_key);
+	} else {
 		a->own_key = usctp_cookie_key_new(a->cfg.random, a->cfg.random_ctx,
 						  (uint64_t)3600 * 1000 * USCTP_NS_PER_MS, now);
 		if (!a->own_key)

@@ -55,7 +55,11 @@ struct usctp_cookie_key;
  * one more period so cookies in flight still verify. */
 struct usctp_cookie_key *usctp_cookie_key_new(usctp_random_fn rnd, void *rnd_ctx, uint64_t rotate_ns,
 					      uint64_t now);
-void usctp_cookie_key_del(struct usctp_cookie_key *k);
+/* Keys are reference counted: an association made with a key holds a
+ * reference, so the endpoint may drop its own (usctp_cookie_key_del) first.
+ * A key may be used by associations on different threads: it locks itself. */
+struct usctp_cookie_key *usctp_cookie_key_ref(struct usctp_cookie_key *k);
+void usctp_cookie_key_del(struct usctp_cookie_key *k); /* drops one reference */
 
 /* ------------------------------------------------------------------ */
 /* Congestion control: a table of functions, so others can plug in.    */

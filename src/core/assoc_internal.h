@@ -69,7 +69,7 @@ struct usctp_pending_pkt {
 
 struct usctp_assoc {
 	struct usctp_assoc_config cfg;
-	struct usctp_cookie_key *own_key; /* when cfg.cookie_key was NULL */
+	struct usctp_cookie_key *own_key; /* a reference to cfg.cookie_key, or our own key */
 	enum usctp_state state;
 	bool dead;
 	bool pending_shutdown; /* shutdown asked before establishment */

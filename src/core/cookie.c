@@ -13,6 +13,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,8 @@
 #define F_ADAPT 0x02
 
 struct usctp_cookie_key {
+	atomic_uint refs;
+	pthread_mutex_t lock; /* rotation: the key is shared by associations that may live on several threads */
 	uint8_t cur[KEY_LEN], prev[KEY_LEN];
 	bool has_prev;
 	uint64_t rotated_at, rotate_ns;
@@ -37,6 +41,8 @@ struct usctp_cookie_key *usctp_cookie_key_new(usctp_random_fn rnd, void *rnd_ctx
 	struct usctp_cookie_key *k = calloc(1, sizeof(*k));
 	if (!k)
 		return NULL;
+	atomic_init(&k->refs, 1);
+	pthread_mutex_init(&k->lock, NULL);
 	k->rnd = rnd ? rnd : usctp_random_default;
 	k->rnd_ctx = rnd_ctx;
 	k->rotate_ns = rotate_ns;
@@ -45,10 +51,17 @@ struct usctp_cookie_key *usctp_cookie_key_new(usctp_random_fn rnd, void *rnd_ctx
 	return k;
 }
 
+struct usctp_cookie_key *usctp_cookie_key_ref(struct usctp_cookie_key *k)
+{
+	atomic_fetch_add(&k->refs, 1);
+	return k;
+}
+
 void usctp_cookie_key_del(struct usctp_cookie_key *k)
 {
-	if (!k)
+	if (!k || atomic_fetch_sub(&k->refs, 1) != 1)
 		return;
+	pthread_mutex_destroy(&k->lock);
 	OPENSSL_cleanse(k, sizeof(*k));
 	free(k);
 }
@@ -70,6 +83,18 @@ static void rotate(struct usctp_cookie_key *k, uint64_t now)
 		k->rnd(k->rnd_ctx, k->cur, KEY_LEN);
 	}
 	k->rotated_at += periods * k->rotate_ns;
+}
+
+/* The secrets to use at time now (rotating first), copied out under the lock. */
+static bool secrets(struct usctp_cookie_key *k, uint64_t now, uint8_t cur[KEY_LEN], uint8_t prev[KEY_LEN])
+{
+	pthread_mutex_lock(&k->lock);
+	rotate(k, now);
+	memcpy(cur, k->cur, KEY_LEN);
+	memcpy(prev, k->prev, KEY_LEN);
+	bool has_prev = k->has_prev;
+	pthread_mutex_unlock(&k->lock);
+	return has_prev;
 }
 
 static void mac(const uint8_t *key, const uint8_t *data, size_t len, uint8_t out[USCTP_COOKIE_MAC_LEN])
@@ -96,7 +121,8 @@ int usctp_cookie_write(struct usctp_cookie_key *k, const struct usctp_cookie *c,
 	size_t len = USCTP_COOKIE_FIXED_LEN + 17 * (size_t)n + USCTP_COOKIE_MAC_LEN;
 	if (cap < len)
 		return USCTP_ERR_NOBUF;
-	rotate(k, now);
+	uint8_t cur[KEY_LEN], prev[KEY_LEN];
+	secrets(k, now, cur, prev);
 	memset(out, 0, USCTP_COOKIE_FIXED_LEN);
 	out[0] = COOKIE_VERSION;
 	out[1] = (c->peer_fwd_tsn ? F_FWD_TSN : 0) | (c->peer_has_adaptation ? F_ADAPT : 0);
@@ -125,7 +151,9 @@ int usctp_cookie_write(struct usctp_cookie_key *k, const struct usctp_cookie *c,
 		p[0] = c->addrs[i].family;
 		memcpy(p + 1, c->addrs[i].bytes, 16);
 	}
-	mac(k->cur, out, (size_t)(p - out), p);
+	mac(cur, out, (size_t)(p - out), p);
+	OPENSSL_cleanse(cur, sizeof(cur));
+	OPENSSL_cleanse(prev, sizeof(prev));
 	return (int)len;
 }
 
@@ -135,16 +163,19 @@ int usctp_cookie_read(struct usctp_cookie_key *k, const uint8_t *in, size_t len,
 	if (len < USCTP_COOKIE_FIXED_LEN + USCTP_COOKIE_MAC_LEN || len > USCTP_COOKIE_MAX_LEN)
 		return USCTP_ERR_AUTH;
 	size_t body = len - USCTP_COOKIE_MAC_LEN;
-	rotate(k, now);
+	uint8_t cur[KEY_LEN], prev[KEY_LEN];
+	bool has_prev = secrets(k, now, cur, prev);
 	uint8_t m[USCTP_COOKIE_MAC_LEN];
-	mac(k->cur, in, body, m);
-	if (CRYPTO_memcmp(m, in + body, USCTP_COOKIE_MAC_LEN) != 0) {
-		if (!k->has_prev)
-			return USCTP_ERR_AUTH;
-		mac(k->prev, in, body, m);
-		if (CRYPTO_memcmp(m, in + body, USCTP_COOKIE_MAC_LEN) != 0)
-			return USCTP_ERR_AUTH;
+	mac(cur, in, body, m);
+	bool ok = CRYPTO_memcmp(m, in + body, USCTP_COOKIE_MAC_LEN) == 0;
+	if (!ok && has_prev) {
+		mac(prev, in, body, m);
+		ok = CRYPTO_memcmp(m, in + body, USCTP_COOKIE_MAC_LEN) == 0;
 	}
+	OPENSSL_cleanse(cur, sizeof(cur));
+	OPENSSL_cleanse(prev, sizeof(prev));
+	if (!ok)
+		return USCTP_ERR_AUTH;
 	/* Authentic: made by us, so the layout is ours; still check it. */
 	unsigned n = usctp_get16(in + 2);
 	if (in[0] != COOKIE_VERSION || n > USCTP_MAX_ADDR_PARAMS || body != USCTP_COOKIE_FIXED_LEN + 17 * n)
