@@ -2,13 +2,19 @@
  * Socket options (RFC 6458 section 8, FreeBSD values): usctp_setsockopt,
  * usctp_getsockopt, sctp_opt_info.
  *
- * Most options are templates for the associations a socket creates later.
- * The core has no setters for a running association, so on an existing one
- * only what the sockets layer itself controls takes effect (the primary path,
- * the remote UDP port); getsockopt reports the association's live values
- * where the core exposes them (SCTP_STATUS, SCTP_ASSOCINFO, SCTP_MAXSEG...).
+ * An option with an association id acts on what the id names (RFC 6458
+ * 7.1.2): SCTP_FUTURE_ASSOC the socket's template for associations set up
+ * later, SCTP_CURRENT_ASSOC every existing association, SCTP_ALL_ASSOC both,
+ * another id that association; on a one-to-one socket the id is ignored and
+ * both its association and the template change. Socket-level options
+ * without an id (SCTP_NODELAY, SO_SNDBUF, SO_RCVBUF) act as SCTP_ALL_ASSOC.
+ * A changed association is serviced at once, so what the change releases
+ * (a HEARTBEAT on demand, a window update, held data) goes out and its
+ * timer follows the new values. getsockopt reads an association's live
+ * values, or the template (SCTP_FUTURE_ASSOC, or no association yet).
  */
 #include <stddef.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/time.h>
 
@@ -43,11 +49,217 @@ static struct usctp_sassoc *target(struct usctp_sock *s, sctp_assoc_t id)
 	return usctp_sock_find_assoc(s, id);
 }
 
-/* -ENOENT... for a one-to-many socket naming an association that is not there. */
+/* -EINVAL for a one-to-many socket naming an association that is not there (FreeBSD). */
 static int check_id(struct usctp_sock *s, sctp_assoc_t id)
 {
 	if (s->type == SOCK_SEQPACKET && id > SCTP_ALL_ASSOC && !usctp_sock_find_assoc(s, id))
 		return -EINVAL;
+	return 0;
+}
+
+/* What a set with an association id acts on (see the top of the file). */
+struct scope {
+	bool tmpl;		  /* the template for future associations */
+	bool all;		  /* every association of the socket */
+	struct usctp_sassoc *one; /* or just this one */
+};
+
+static int scope_of(struct usctp_sock *s, sctp_assoc_t id, struct scope *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	if (s->type == SOCK_STREAM) {
+		sc->tmpl = sc->all = true;
+		return 0;
+	}
+	switch (id) {
+	case SCTP_FUTURE_ASSOC:
+		sc->tmpl = true;
+		return 0;
+	case SCTP_CURRENT_ASSOC:
+		sc->all = true;
+		return 0;
+	case SCTP_ALL_ASSOC:
+		sc->tmpl = sc->all = true;
+		return 0;
+	default:
+		sc->one = usctp_sock_find_assoc(s, id);
+		return sc->one && sc->one->a ? 0 : -EINVAL;
+	}
+}
+
+static struct usctp_sassoc *live(struct usctp_sassoc *sa, const struct scope *sc)
+{
+	for (; sa && !sa->a; sa = sc->one ? NULL : sa->next)
+		;
+	return sa;
+}
+
+/* The live associations of a scope (under s->lock, which stays held). */
+static struct usctp_sassoc *first_target(struct usctp_sock *s, const struct scope *sc)
+{
+	return live(sc->one ? sc->one : sc->all ? s->assocs : NULL, sc);
+}
+#define FOR_TARGETS(s, sc, sa) for (sa = first_target(s, sc); sa; sa = (sc)->one ? NULL : live(sa->next, sc))
+
+/* Service the associations a set changed, so that packets it released go
+ * out and timers are re-armed. Servicing drops the lock to send, and
+ * associations may go meanwhile: a walk that loses its place restarts
+ * (servicing twice is harmless), within a bound. */
+static void service_scope(struct usctp_sock *s, const struct scope *sc)
+{
+	if (sc->one) {
+		if (sc->one->a)
+			usctp_sa_service_all(s, sc->one);
+		return;
+	}
+	if (!sc->all)
+		return;
+	unsigned bound = 2 * s->nassocs + 8;
+	struct usctp_sassoc *sa = s->assocs;
+	for (unsigned n = 0; sa && n < bound; n++) {
+		usctp_sa_ref(sa);
+		if (sa->a)
+			usctp_sa_service_all(s, sa);
+		struct usctp_sassoc *next = atomic_load(&sa->s) == s && sa->a ? sa->next : s->assocs;
+		usctp_sa_unref(sa); /* may free a deleted sa; s stays (our caller holds a reference) */
+		sa = next;
+	}
+}
+
+/* The association a get with id reads, or NULL for the template. RFC 6458
+ * 7.2: SCTP_CURRENT_ASSOC and SCTP_ALL_ASSOC are EINVAL in a get. */
+static int get_target(struct usctp_sock *s, sctp_assoc_t id, struct usctp_sassoc **out)
+{
+	*out = NULL;
+	if (s->type == SOCK_STREAM) {
+		struct usctp_sassoc *sa = usctp_sock_the_assoc(s);
+		if (sa && sa->a && !s->listening)
+			*out = sa;
+		return 0;
+	}
+	if (id == SCTP_FUTURE_ASSOC)
+		return 0;
+	if (id == SCTP_CURRENT_ASSOC || id == SCTP_ALL_ASSOC)
+		return -EINVAL;
+	struct usctp_sassoc *sa = usctp_sock_find_assoc(s, id);
+	if (!sa || !sa->a)
+		return -EINVAL;
+	*out = sa;
+	return 0;
+}
+
+/* spp_address: 1 for a wildcard (no family, or the any address), 0 and *a,
+ * *port (its SCTP port, 0: any) for an address, -EINVAL. */
+static int spp_addr(const struct sockaddr_storage *ss, struct usctp_addr *a, uint16_t *port)
+{
+	if (ss->ss_family == 0)
+		return 1;
+	if (ss->ss_family == AF_INET &&
+	    ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY))
+		return 1;
+	if (ss->ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr))
+		return 1;
+	return usctp_addr_from_sa((const struct sockaddr *)ss, sizeof(*ss), a, port) < 0 ? -EINVAL : 0;
+}
+
+/* The association (within sc, else any of the socket's, as FreeBSD looks an
+ * association up by address) with a path to a, and that path's index. */
+static struct usctp_sassoc *path_of(struct usctp_sock *s, struct usctp_sassoc *one,
+				    const struct usctp_addr *a, uint16_t port, int *idx)
+{
+	for (struct usctp_sassoc *sa = one ? one : s->assocs; sa; sa = one ? NULL : sa->next) {
+		if (port && port != sa->pport)
+			continue;
+		int i = sa->a ? usctp_assoc_find_path(sa->a, a) : -1;
+		if (i >= 0) {
+			*idx = i;
+			return sa;
+		}
+	}
+	return NULL;
+}
+
+static bool rto_ok(const struct sctp_rtoinfo *r, uint32_t ini, uint32_t mn, uint32_t mx)
+{
+	ini = r->srto_initial ? r->srto_initial : ini;
+	mn = r->srto_min ? r->srto_min : mn;
+	mx = r->srto_max ? r->srto_max : mx;
+	return mn > 0 && mn <= ini && ini <= mx;
+}
+
+/* SPP_PMTUD_DISABLE's spp_pathmtu: from FreeBSD's smallest PMTU to the
+ * largest UDP payload. */
+#define PATHMTU_MIN 512u
+#define PATHMTU_MAX 65507u
+
+static int set_paddrparams(struct usctp_sock *s, const struct sctp_paddrparams *p, struct scope *sc)
+{
+	struct usctp_sockopts *o = &s->o;
+	int e = scope_of(s, p->spp_assoc_id, sc);
+	if (e < 0)
+		return e;
+	uint32_t f = p->spp_flags;
+	if (((f & SPP_HB_ENABLE) && (f & SPP_HB_DISABLE)) ||
+	    ((f & SPP_PMTUD_ENABLE) && (f & SPP_PMTUD_DISABLE)))
+		return -EINVAL;
+	uint32_t mtu = 0;
+	if ((f & SPP_PMTUD_DISABLE) && p->spp_pathmtu) {
+		if (p->spp_pathmtu < PATHMTU_MIN || p->spp_pathmtu > PATHMTU_MAX)
+			return -EINVAL;
+		mtu = p->spp_pathmtu;
+	}
+	struct usctp_addr addr;
+	uint16_t port = 0;
+	int wild = spp_addr(&p->spp_address, &addr, &port);
+	if (wild < 0)
+		return wild;
+	int hb_on = (f & SPP_HB_ENABLE) ? 1 : (f & SPP_HB_DISABLE) ? 0 : -1;
+	bool set_ival = p->spp_hbinterval || (f & SPP_HB_TIME_IS_ZERO);
+	uint32_t ival = set_ival ? p->spp_hbinterval : USCTP_PARAM_KEEP;
+	uint64_t now = usctp_now();
+	if (!wild) {
+		/* One path of one association; the template stays. */
+		int idx;
+		struct usctp_sassoc *sa = path_of(s, sc->one, &addr, port, &idx);
+		if (!sa)
+			return -EINVAL;
+		memset(sc, 0, sizeof(*sc));
+		sc->one = sa;
+		/* The heartbeat first: it is what can fail (not established). */
+		if (f & SPP_HB_DEMAND) {
+			e = usctp_assoc_heartbeat_now(sa->a, idx, now);
+			if (e < 0)
+				return -usctp_err_to_errno(e);
+		}
+		e = usctp_assoc_set_path_params(sa->a, idx, ival, hb_on, p->spp_pathmaxrxt, mtu, now);
+		if (e < 0)
+			return -usctp_err_to_errno(e);
+		if (mtu > sa->mtu)
+			sa->mtu = mtu; /* our packet buffer holds the path's MTU */
+		return 0;
+	}
+	if (f & SPP_HB_DEMAND)
+		return -EINVAL; /* RFC 6458 8.1.12: never with a wildcard address */
+	struct usctp_sassoc *sa;
+	FOR_TARGETS(s, sc, sa)
+	{
+		e = usctp_assoc_set_path_params(sa->a, -1, ival, hb_on, p->spp_pathmaxrxt, mtu, now);
+		if (e < 0)
+			return -usctp_err_to_errno(e);
+		if (mtu > sa->mtu)
+			sa->mtu = mtu;
+	}
+	if (sc->tmpl) {
+		if (hb_on >= 0)
+			o->hb_enabled = hb_on;
+		if (set_ival)
+			o->hbinterval_ms = p->spp_hbinterval;
+		if (p->spp_pathmaxrxt)
+			o->pathmaxrxt = p->spp_pathmaxrxt;
+		if (mtu)
+			o->maxseg = mtu - 28; /* the template has no path MTU: its DATA bound */
+	}
 	return 0;
 }
 
@@ -56,9 +268,12 @@ static uint64_t tv_ms(const struct timeval *tv)
 	return (uint64_t)tv->tv_sec * 1000u + (uint64_t)tv->tv_usec / 1000u;
 }
 
-static int set_locked(struct usctp_sock *s, int level, int name, const void *val, socklen_t optlen)
+/* sc: what the set changed, to service once it is done. */
+static int set_locked(struct usctp_sock *s, int level, int name, const void *val, socklen_t optlen,
+		      struct scope *sc)
 {
 	struct usctp_sockopts *o = &s->o;
+	struct usctp_sassoc *sa;
 	if (!val)
 		return -EFAULT;
 	if (level == SOL_SOCKET) {
@@ -71,6 +286,23 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 				return -EINVAL;
 			/* Bounds: at least a few packets, at most 64 MiB. */
 			uint32_t b = v < 4096 ? 4096 : v > (64 << 20) ? (64u << 20) : (uint32_t)v;
+			scope_of(s, SCTP_ALL_ASSOC, sc);
+			FOR_TARGETS(s, sc, sa)
+			{
+				if (name == SO_SNDBUF) {
+					usctp_assoc_set_sndbuf(sa->a, b);
+					continue;
+				}
+				/* A receive buffer only grows: the window already
+				 * advertised cannot be taken back. */
+				struct usctp_assoc_params ap;
+				usctp_assoc_get_params(sa->a, &ap);
+				if (b > ap.rcvbuf) {
+					int e = usctp_assoc_set_rcvbuf(sa->a, b);
+					if (e < 0)
+						return -usctp_err_to_errno(e);
+				}
+			}
 			if (name == SO_SNDBUF)
 				o->sndbuf = b;
 			else
@@ -99,6 +331,11 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 	case SCTP_NODELAY:
 		NEED(int);
 		o->nodelay = *(const int *)val != 0;
+		scope_of(s, SCTP_ALL_ASSOC, sc);
+		FOR_TARGETS(s, sc, sa)
+		{
+			usctp_assoc_set_nodelay(sa->a, o->nodelay);
+		}
 		return 0;
 	case SCTP_AUTOCLOSE:
 		NEED(int);
@@ -161,7 +398,7 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 	case SCTP_PRIMARY_ADDR: {
 		NEED(struct sctp_setprim);
 		const struct sctp_setprim *p = val;
-		struct usctp_sassoc *sa = target(s, p->ssp_assoc_id);
+		sa = target(s, p->ssp_assoc_id);
 		if (!sa || !sa->a)
 			return -EINVAL;
 		struct usctp_addr a;
@@ -185,60 +422,65 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 	case SCTP_RTOINFO: {
 		NEED(struct sctp_rtoinfo);
 		const struct sctp_rtoinfo *r = val;
-		int e = check_id(s, r->srto_assoc_id);
+		int e = scope_of(s, r->srto_assoc_id, sc);
 		if (e < 0)
 			return e;
-		uint32_t ini = r->srto_initial ? r->srto_initial : o->rto_initial;
-		uint32_t mn = r->srto_min ? r->srto_min : o->rto_min;
-		uint32_t mx = r->srto_max ? r->srto_max : o->rto_max;
-		if (mn > mx || ini < mn || ini > mx)
+		/* Every target checked first: a set that fails changes nothing. */
+		if (sc->tmpl && !rto_ok(r, o->rto_initial, o->rto_min, o->rto_max))
 			return -EINVAL;
-		o->rto_initial = ini;
-		o->rto_min = mn;
-		o->rto_max = mx;
+		FOR_TARGETS(s, sc, sa)
+		{
+			struct usctp_assoc_params ap;
+			usctp_assoc_get_params(sa->a, &ap);
+			if (!rto_ok(r, ap.rto_initial_ms, ap.rto_min_ms, ap.rto_max_ms))
+				return -EINVAL;
+		}
+		FOR_TARGETS(s, sc, sa)
+		{
+			usctp_assoc_set_rto(sa->a, r->srto_initial, r->srto_min, r->srto_max);
+		}
+		if (sc->tmpl) {
+			o->rto_initial = r->srto_initial ? r->srto_initial : o->rto_initial;
+			o->rto_min = r->srto_min ? r->srto_min : o->rto_min;
+			o->rto_max = r->srto_max ? r->srto_max : o->rto_max;
+		}
 		return 0;
 	}
 	case SCTP_ASSOCINFO: {
 		NEED(struct sctp_assocparams);
 		const struct sctp_assocparams *p = val;
-		int e = check_id(s, p->sasoc_assoc_id);
+		int e = scope_of(s, p->sasoc_assoc_id, sc);
 		if (e < 0)
 			return e;
-		if (p->sasoc_asocmaxrxt)
+		FOR_TARGETS(s, sc, sa)
+		{
+			usctp_assoc_set_max_retrans(sa->a, p->sasoc_asocmaxrxt);
+		}
+		/* The cookie life is the template's only: it matters when an
+		 * association is set up. */
+		if (sc->tmpl && p->sasoc_asocmaxrxt)
 			o->asocmaxrxt = p->sasoc_asocmaxrxt;
-		if (p->sasoc_cookie_life)
+		if (sc->tmpl && p->sasoc_cookie_life)
 			o->cookie_life_ms = p->sasoc_cookie_life;
 		return 0;
 	}
-	case SCTP_PEER_ADDR_PARAMS: {
+	case SCTP_PEER_ADDR_PARAMS:
 		NEED(struct sctp_paddrparams);
-		const struct sctp_paddrparams *p = val;
-		int e = check_id(s, p->spp_assoc_id);
-		if (e < 0)
-			return e;
-		if ((p->spp_flags & SPP_HB_ENABLE) && (p->spp_flags & SPP_HB_DISABLE))
-			return -EINVAL;
-		if (p->spp_flags & SPP_HB_ENABLE)
-			o->hb_enabled = true;
-		if (p->spp_flags & SPP_HB_DISABLE)
-			o->hb_enabled = false;
-		if (p->spp_hbinterval || (p->spp_flags & SPP_HB_TIME_IS_ZERO))
-			o->hbinterval_ms = p->spp_hbinterval;
-		if (p->spp_pathmaxrxt)
-			o->pathmaxrxt = p->spp_pathmaxrxt;
-		if (p->spp_pathmtu && (p->spp_flags & SPP_PMTUD_DISABLE))
-			o->maxseg = p->spp_pathmtu > 28 ? p->spp_pathmtu - 28 : o->maxseg;
-		return 0;
-	}
+		return set_paddrparams(s, val, sc);
 	case SCTP_MAXSEG: {
 		NEED(struct sctp_assoc_value);
 		const struct sctp_assoc_value *v = val;
-		int e = check_id(s, v->assoc_id);
+		int e = scope_of(s, v->assoc_id, sc);
 		if (e < 0)
 			return e;
-		if (v->assoc_value && v->assoc_value < 64)
+		if (v->assoc_value && v->assoc_value < USCTP_MIN_MAXSEG)
 			return -EINVAL;
-		o->maxseg = v->assoc_value;
+		FOR_TARGETS(s, sc, sa)
+		{
+			usctp_assoc_set_maxseg(sa->a, v->assoc_value);
+		}
+		if (sc->tmpl)
+			o->maxseg = v->assoc_value;
 		return 0;
 	}
 	case SCTP_ADAPTATION_LAYER:
@@ -250,7 +492,7 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 		NEED(struct sctp_udpencaps);
 		const struct sctp_udpencaps *u = val;
 		uint16_t port = ntohs(u->sue_port);
-		struct usctp_sassoc *sa = target(s, u->sue_assoc_id);
+		sa = target(s, u->sue_assoc_id);
 		if (s->type == SOCK_SEQPACKET && u->sue_assoc_id > SCTP_ALL_ASSOC && !sa)
 			return -EINVAL;
 		struct usctp_addr a;
@@ -291,9 +533,12 @@ int usctp_setsockopt(int sd, int level, int optname, const void *optval, socklen
 	int r = usctp_sock_get(sd, &s);
 	if (r < 0)
 		return usctp_fail(-r);
+	struct scope sc = {0};
 	pthread_mutex_lock(&s->lock);
-	r = set_locked(s, level, optname, optval, optlen);
+	r = set_locked(s, level, optname, optval, optlen, &sc);
+	service_scope(s, &sc); /* also after a failure: a CURRENT walk may have changed some */
 	pthread_mutex_unlock(&s->lock);
+	usctp_sock_signal(s);
 	usctp_sock_unref(s);
 	return r < 0 ? usctp_fail(-r) : 0;
 }
@@ -335,9 +580,52 @@ static void paddrinfo(struct usctp_sassoc *sa, unsigned idx, struct sctp_paddrin
 	pi->spinfo_mtu = ps.mtu;
 }
 
+static int get_paddrparams(struct usctp_sock *s, struct sctp_paddrparams *p)
+{
+	const struct usctp_sockopts *o = &s->o;
+	struct usctp_sassoc *sa;
+	int e = get_target(s, p->spp_assoc_id, &sa);
+	if (e < 0)
+		return e;
+	struct usctp_addr addr;
+	uint16_t port = 0;
+	int wild = spp_addr(&p->spp_address, &addr, &port);
+	if (wild < 0)
+		return wild;
+	int idx = -1;
+	if (!wild) {
+		sa = path_of(s, sa, &addr, port, &idx);
+		if (!sa)
+			return -EINVAL;
+	} else if (sa) {
+		/* The association as a whole: its primary path stands for it. */
+		struct usctp_assoc_status cs;
+		usctp_assoc_get_status(sa->a, &cs);
+		idx = cs.primary < 0 ? 0 : cs.primary;
+	}
+	struct usctp_path_status ps;
+	if (sa && usctp_assoc_path_status(sa->a, (unsigned)idx, &ps) == 0) {
+		p->spp_assoc_id = sa->id;
+		p->spp_hbinterval = ps.hb_interval_ms;
+		p->spp_pathmaxrxt = (uint16_t)(ps.path_max_retrans > 65535 ? 65535 : ps.path_max_retrans);
+		/* No PMTU discovery here: a path's MTU is fixed. */
+		p->spp_flags = (ps.hb_enabled ? SPP_HB_ENABLE : SPP_HB_DISABLE) | SPP_PMTUD_DISABLE;
+		p->spp_pathmtu = ps.mtu;
+		return 0;
+	}
+	p->spp_hbinterval = o->hbinterval_ms;
+	p->spp_pathmaxrxt = o->pathmaxrxt;
+	p->spp_flags = (o->hb_enabled ? SPP_HB_ENABLE : SPP_HB_DISABLE) |
+		       (o->maxseg ? SPP_PMTUD_DISABLE : SPP_PMTUD_ENABLE);
+	p->spp_pathmtu = o->maxseg ? o->maxseg + 28 : 0;
+	return 0;
+}
+
 static int get_locked(struct usctp_sock *s, int level, int name, void *val, socklen_t *optlen)
 {
 	struct usctp_sockopts *o = &s->o;
+	struct usctp_sassoc *sa;
+	struct usctp_assoc_params ap;
 	socklen_t optlen_in = *optlen;
 #define GNEED(type)                                                                                          \
 	do {                                                                                                 \
@@ -353,6 +641,11 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 		case SO_RCVBUF:
 			GNEED(int);
 			*(int *)val = (int)(name == SO_SNDBUF ? o->sndbuf : o->rcvbuf);
+			get_target(s, SCTP_FUTURE_ASSOC, &sa); /* one-to-one: its association */
+			if (sa) {
+				usctp_assoc_get_params(sa->a, &ap);
+				*(int *)val = (int)(name == SO_SNDBUF ? ap.sndbuf : ap.rcvbuf);
+			}
 			return 0;
 		case SO_LINGER:
 			GNEED(struct linger);
@@ -386,6 +679,11 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 	case SCTP_NODELAY:
 		GNEED(int);
 		*(int *)val = o->nodelay;
+		get_target(s, SCTP_FUTURE_ASSOC, &sa);
+		if (sa) {
+			usctp_assoc_get_params(sa->a, &ap);
+			*(int *)val = ap.nodelay;
+		}
 		return 0;
 	case SCTP_AUTOCLOSE:
 		GNEED(int);
@@ -424,7 +722,7 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 	case SCTP_PRIMARY_ADDR: {
 		GNEED(struct sctp_setprim);
 		struct sctp_setprim *p = val;
-		struct usctp_sassoc *sa = target(s, p->ssp_assoc_id);
+		sa = target(s, p->ssp_assoc_id);
 		if (!sa || !sa->a)
 			return -EINVAL;
 		struct usctp_assoc_status st;
@@ -440,7 +738,7 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 	case SCTP_STATUS: {
 		GNEED(struct sctp_status);
 		struct sctp_status *st = val;
-		struct usctp_sassoc *sa = target(s, st->sstat_assoc_id);
+		sa = target(s, st->sstat_assoc_id);
 		if (!sa || !sa->a)
 			return -EINVAL;
 		struct usctp_assoc_status cs;
@@ -460,21 +758,26 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 	case SCTP_RTOINFO: {
 		GNEED(struct sctp_rtoinfo);
 		struct sctp_rtoinfo *r = val;
-		int e = check_id(s, r->srto_assoc_id);
+		int e = get_target(s, r->srto_assoc_id, &sa);
 		if (e < 0)
 			return e;
 		r->srto_initial = o->rto_initial;
 		r->srto_min = o->rto_min;
 		r->srto_max = o->rto_max;
+		if (sa) {
+			usctp_assoc_get_params(sa->a, &ap);
+			r->srto_initial = ap.rto_initial_ms;
+			r->srto_min = ap.rto_min_ms;
+			r->srto_max = ap.rto_max_ms;
+		}
 		return 0;
 	}
 	case SCTP_ASSOCINFO: {
 		GNEED(struct sctp_assocparams);
 		struct sctp_assocparams *p = val;
-		int e = check_id(s, p->sasoc_assoc_id);
+		int e = get_target(s, p->sasoc_assoc_id, &sa);
 		if (e < 0)
 			return e;
-		struct usctp_sassoc *sa = target(s, p->sasoc_assoc_id);
 		p->sasoc_asocmaxrxt = o->asocmaxrxt;
 		p->sasoc_cookie_life = o->cookie_life_ms;
 		p->sasoc_local_rwnd = o->rcvbuf;
@@ -486,29 +789,28 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 			p->sasoc_peer_rwnd = cs.peer_rwnd;
 			p->sasoc_local_rwnd = cs.local_rwnd;
 			p->sasoc_number_peer_destinations = (uint16_t)cs.num_paths;
+			usctp_assoc_get_params(sa->a, &ap);
+			p->sasoc_asocmaxrxt =
+			    (uint16_t)(ap.assoc_max_retrans > 65535 ? 65535 : ap.assoc_max_retrans);
 		}
 		return 0;
 	}
-	case SCTP_PEER_ADDR_PARAMS: {
+	case SCTP_PEER_ADDR_PARAMS:
 		GNEED(struct sctp_paddrparams);
-		struct sctp_paddrparams *p = val;
-		int e = check_id(s, p->spp_assoc_id);
-		if (e < 0)
-			return e;
-		p->spp_hbinterval = o->hbinterval_ms;
-		p->spp_pathmaxrxt = o->pathmaxrxt;
-		p->spp_flags = (o->hb_enabled ? SPP_HB_ENABLE : SPP_HB_DISABLE) |
-			       (o->maxseg ? SPP_PMTUD_DISABLE : SPP_PMTUD_ENABLE);
-		p->spp_pathmtu = o->maxseg ? o->maxseg + 28 : 0;
-		return 0;
-	}
+		return get_paddrparams(s, val);
 	case SCTP_MAXSEG: {
 		GNEED(struct sctp_assoc_value);
 		struct sctp_assoc_value *v = val;
-		int e = check_id(s, v->assoc_id);
+		int e = get_target(s, v->assoc_id, &sa);
 		if (e < 0)
 			return e;
 		v->assoc_value = o->maxseg;
+		if (sa) {
+			/* The bound in force: min(SCTP_MAXSEG, path MTU - 28). */
+			struct usctp_assoc_status cs;
+			usctp_assoc_get_status(sa->a, &cs);
+			v->assoc_value = cs.frag_point;
+		}
 		return 0;
 	}
 	case SCTP_ADAPTATION_LAYER:
@@ -518,7 +820,7 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 	case SCTP_REMOTE_UDP_ENCAPS_PORT: {
 		GNEED(struct sctp_udpencaps);
 		struct sctp_udpencaps *u = val;
-		struct usctp_sassoc *sa = target(s, u->sue_assoc_id);
+		sa = target(s, u->sue_assoc_id);
 		if (s->type == SOCK_SEQPACKET && u->sue_assoc_id > SCTP_ALL_ASSOC && !sa)
 			return -EINVAL;
 		uint16_t port = o->encaps_port;
@@ -558,7 +860,7 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 		if (optlen_in < (socklen_t)sizeof(uint32_t) * (1 + s->nassocs))
 			return -EINVAL;
 		uint32_t *v = val, n = 0;
-		for (struct usctp_sassoc *sa = s->assocs; sa; sa = sa->next)
+		for (sa = s->assocs; sa; sa = sa->next)
 			v[1 + n++] = sa->id;
 		v[0] = n;
 		*optlen = (socklen_t)(sizeof(uint32_t) * (1 + n));
@@ -567,7 +869,7 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 	case SCTP_GET_PEER_ADDR_INFO: {
 		GNEED(struct sctp_paddrinfo);
 		struct sctp_paddrinfo *pi = val;
-		struct usctp_sassoc *sa = target(s, pi->spinfo_assoc_id);
+		sa = target(s, pi->spinfo_assoc_id);
 		if (!sa || !sa->a)
 			return -EINVAL;
 		struct usctp_addr a;

@@ -116,9 +116,9 @@ void usctp_sock_assoc_config(struct usctp_sock *s, struct usctp_assoc_config *c,
 	c->has_adaptation = o->has_adaptation;
 	c->adaptation_ind = o->adaptation_ind;
 	c->cookie_key = s->cookie_key;
+	/* SCTP_MAXSEG bounds the DATA chunks, not the packets: usctp_sa_new
+	 * applies it, so control chunks still get the whole path MTU. */
 	c->mtu = mtu_for(peer);
-	if (o->maxseg && o->maxseg + 28 < c->mtu)
-		c->mtu = o->maxseg + 28 < 128 ? 128 : o->maxseg + 28; /* DATA chunk + common header */
 	for (unsigned i = 0; i < s->nladdrs && i < USCTP_MAX_ADDR_PARAMS; i++)
 		c->local_addrs[i] = s->laddrs[i];
 	c->num_local_addrs = s->nladdrs;
@@ -143,6 +143,11 @@ struct usctp_sassoc *usctp_sa_new(struct usctp_sock *s, struct usctp_assoc *a, c
 	sa->local_vtag = usctp_assoc_local_vtag(a);
 	sa->mtu = mtu;
 	sa->prim_path = -1;
+	/* The template's settings the config cannot say: a maximum segment,
+	 * and heartbeats on with an interval of 0 (RTO + jitter only). */
+	if (s->o.maxseg)
+		usctp_assoc_set_maxseg(a, s->o.maxseg);
+	usctp_assoc_set_path_params(a, -1, s->o.hbinterval_ms, s->o.hb_enabled, 0, 0, usctp_now());
 	usctp_timer_init(&sa->timer, sa_timer_hold, sa_timer_fire);
 	sa->next = s->assocs;
 	if (s->assocs)
