@@ -125,6 +125,7 @@ typedef uint32_t sctp_assoc_t;
 #define SCTP_DEFAULT_PRINFO 0x00000022
 #define SCTP_PEER_ADDR_THLDS 0x00000023
 #define SCTP_REMOTE_UDP_ENCAPS_PORT 0x00000024
+#define SCTP_PR_SUPPORTED 0x00000026 /* RFC 7496 4.5: advertise Forward-TSN-Supported */
 /* read-only */
 #define SCTP_STATUS 0x00000100
 #define SCTP_GET_PEER_ADDR_INFO 0x00000101

@@ -14,4 +14,9 @@ size_t usctp_api_sa_len(const struct sockaddr *sa);
  * the primary; all must share the SCTP port). Returns 0 or -errno. */
 int usctp_api_new_assoc(struct usctp_sock *s, const struct sockaddr *addrs, int n, struct usctp_sassoc **out);
 
+/* ---- opts_pr.c: SCTP_PR_SUPPORTED (RFC 7496 4.5), under s->lock ---- */
+/* advertise: the template bit (s->o.pr_sctp). Return 0 or -EINVAL. */
+int usctp_opt_pr_supported_set(struct usctp_sock *s, bool *advertise, const void *val, socklen_t optlen);
+int usctp_opt_pr_supported_get(struct usctp_sock *s, bool advertise, void *val, socklen_t *optlen);
+
 #endif

@@ -488,6 +488,8 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 		o->adaptation_ind = ((const struct sctp_setadaptation *)val)->ssb_adaptation_ind;
 		o->has_adaptation = true;
 		return 0;
+	case SCTP_PR_SUPPORTED:
+		return usctp_opt_pr_supported_set(s, &o->pr_sctp, val, optlen);
 	case SCTP_REMOTE_UDP_ENCAPS_PORT: {
 		NEED(struct sctp_udpencaps);
 		const struct sctp_udpencaps *u = val;
@@ -851,6 +853,8 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 		u->sue_port = htons(port);
 		return 0;
 	}
+	case SCTP_PR_SUPPORTED:
+		return usctp_opt_pr_supported_get(s, o->pr_sctp, val, optlen);
 	case SCTP_GET_ASSOC_NUMBER:
 		GNEED(uint32_t);
 		*(uint32_t *)val = s->nassocs;
@@ -927,6 +931,7 @@ static ssize_t id_offset(int opt)
 	case SCTP_DEFAULT_SEND_PARAM:
 		return offsetof(struct sctp_sndrcvinfo, sinfo_assoc_id);
 	case SCTP_MAXSEG:
+	case SCTP_PR_SUPPORTED:
 		return offsetof(struct sctp_assoc_value, assoc_id);
 	case SCTP_EVENT:
 		return offsetof(struct sctp_event, se_assoc_id);

@@ -47,6 +47,7 @@ static void set_defaults(struct usctp_sock *s)
 	o->pathmaxrxt = (uint16_t)c.path_max_retrans;
 	o->hbinterval_ms = c.hb_interval_ms ? c.hb_interval_ms : 30000;
 	o->hb_enabled = c.hb_interval_ms != 0;
+	o->pr_sctp = true;
 }
 
 int usctp_sock_create(int family, int type, struct usctp_sock **out)

@@ -112,7 +112,7 @@ void usctp_sock_assoc_config(struct usctp_sock *s, struct usctp_assoc_config *c,
 	c->path_max_retrans = o->pathmaxrxt;
 	c->hb_interval_ms = o->hb_enabled ? o->hbinterval_ms : 0;
 	c->nodelay = o->nodelay;
-	c->pr_sctp = true;
+	c->pr_sctp = o->pr_sctp;
 	c->has_adaptation = o->has_adaptation;
 	c->adaptation_ind = o->adaptation_ind;
 	c->cookie_key = s->cookie_key;
@@ -404,6 +404,10 @@ void usctp_sock_wake(struct usctp_sock *s)
 
 bool usctp_sock_wait(struct usctp_sock *s, uint64_t deadline_ms)
 {
+	/* Whatever this thread changed before waiting (a new association's INIT
+	 * timer, say) must reach the I/O thread now, not after the wait: one
+	 * non-blocking eventfd write, the only system call made under the lock. */
+	usctp_kick_flush();
 	s->waiters++;
 	bool ok = true;
 	if (deadline_ms) {

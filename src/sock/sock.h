@@ -105,6 +105,7 @@ struct usctp_sockopts {
 	bool hb_enabled;
 	uint32_t adaptation_ind;
 	bool has_adaptation;
+	bool pr_sctp; /* SCTP_PR_SUPPORTED: advertise Forward-TSN-Supported (default on) */
 };
 
 struct usctp_sock {
