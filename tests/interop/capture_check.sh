@@ -8,9 +8,14 @@
 #   - raises a tshark expert message of severity Error.
 # Prints a summary: packets, and how many chunks of each type.
 #
-# Usage: capture_check.sh [--keep FILE] [--min-packets N] PORT_A [PORT_B ...] -- COMMAND [ARGS...]
+# Usage: capture_check.sh [--keep FILE] [--min-packets N] [--require CHUNK]...
+#                         PORT_A[-PORT_Z] [PORT_B ...] -- COMMAND [ARGS...]
 #   PORT_*        the UDP ports whose traffic is SCTP (the usual pair: both
-#                 peers' encapsulation ports; through the relay, add its port)
+#                 peers' encapsulation ports; through the relay, add its port);
+#                 A-Z: a range of ports
+#   --require CHUNK  fail unless at least one chunk of that type (DATA,
+#                 FORWARD_TSN, ABORT, SHUTDOWN, HEARTBEAT, ...) was seen
+#   --iface IF    capture on IF instead of lo
 #   --keep FILE   keep the capture in FILE (pcapng) for a look with Wireshark
 #   --min-packets N  fail if fewer SCTP packets were seen (default 1)
 # Environment: CAPTURE_TIMEOUT (seconds the command may run, default 120).
@@ -31,14 +36,19 @@ usage() {
 keep=""
 min_packets=1
 ports=()
+require=""
+iface=lo
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) [ $# -ge 2 ] || usage; keep=$2; shift 2 ;;
 	--min-packets) [ $# -ge 2 ] || usage; min_packets=$2; shift 2 ;;
+	--require) [ $# -ge 2 ] || usage; require="$require $2"; shift 2 ;;
+	--iface) [ $# -ge 2 ] || usage; iface=$2; shift 2 ;;
 	--) shift; break ;;
 	-h | --help) usage ;;
 	*)
-		[[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ] || {
+		lo_=${1%-*} hi_=${1#*-}
+		[[ "$1" =~ ^[0-9]+(-[0-9]+)?$ ]] && [ "$lo_" -ge 1 ] && [ "$hi_" -le 65535 ] && [ "$lo_" -le "$hi_" ] || {
 			echo "capture_check: bad port '$1'" >&2
 			exit 2
 		}
@@ -61,12 +71,16 @@ trap cleanup EXIT
 filter=""
 decode=()
 for p in "${ports[@]}"; do
-	filter="${filter:+$filter or }udp port $p"
+	if [[ "$p" == *-* ]]; then
+		filter="${filter:+$filter or }udp portrange $p"
+	else
+		filter="${filter:+$filter or }udp port $p"
+	fi
 	decode+=(-d "udp.port==$p,sctp")
 done
 pcap="$tmp/capture.pcapng"
 
-tshark -q -i lo -f "$filter" -w "$pcap" >"$tmp/tshark.log" 2>&1 &
+tshark -q -i "$iface" -f "$filter" -w "$pcap" >"$tmp/tshark.log" 2>&1 &
 tpid=$!
 # Bounded wait until tshark says it is capturing.
 for _ in $(seq 100); do
@@ -111,7 +125,7 @@ if [ $? -ne 0 ]; then
 	exit 3
 fi
 
-awk -F'\t' -v min="$min_packets" '
+awk -F'\t' -v min="$min_packets" -v require="$require" '
 function name(t) {
 	return t in names ? names[t] : "type" t
 }
@@ -146,6 +160,9 @@ END {
 	for (c in chunks) printf " %s=%d", c, chunks[c]
 	printf "\n"
 	if (sctp < min) { printf "capture_check: only %d SCTP packets, wanted at least %d\n", sctp, min > "/dev/stderr"; exit 1 }
+	nr = split(require, req, " ")
+	for (i = 1; i <= nr; i++)
+		if (!(req[i] in chunks)) { printf "capture_check: no %s chunk seen, one was required\n", req[i] > "/dev/stderr"; exit 1 }
 	exit bad ? 1 : 0
 }' "$tmp/fields.tsv"
 verdict=$?

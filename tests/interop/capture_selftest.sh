@@ -5,8 +5,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 peer=$1 relay=$2
-base=$((30000 + ($$ % 270) * 10))
-s=$base c=$((base + 1)) r=$((base + 9))
+base=$((20000 + ($$ % 127) * 100))
+s=$base c=$((base + 1)) r=$((base + 99))
 
 echo "== clean usrsctp traffic must pass"
 "$here/capture_check.sh" --min-packets 20 $s $c -- \

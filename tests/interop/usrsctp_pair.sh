@@ -4,37 +4,46 @@
 # verified everything. Used by the interop ctest tests and by hand.
 #
 # Usage: usrsctp_pair.sh --peer PATH [options] [-- CLIENT_ARGS...]
-#   --peer PATH          the usrsctp_peer binary
+#   --peer PATH          the peer binary for both sides (usrsctp_peer or
+#                        usctp_peer: same options, same checks)
+#   --server-peer PATH   the server's binary (default: --peer)
+#   --client-peer PATH   the clients' binary (default: --peer)
 #   --server-args "..."  extra server arguments (default: --echo)
-#   --clients N          clients run at once, each with CLIENT_ARGS (default 1;
-#                        the server then serves N associations)
+#   --clients N          clients run at once, each with CLIENT_ARGS (default 1,
+#                        at most 64; the server then serves N associations)
 #   --relay PATH         put usctp-relay between the client and the server
 #                        (one client only)
 #   --relay-args "..."   impairments for the relay
-#   --base-port P        UDP ports P (server), P+1.. (clients), P+9 (relay);
-#                        default 30000 + (pid % 270) * 10 (below the
+#   --base-port P        UDP ports P (server), P+1.. (clients), P+99 (relay);
+#                        default 20000 + (pid % 127) * 100 (below the
 #                        ephemeral range), or $USCTP_TEST_PORT
 #   --ipv6               use ::1 (server binds it, clients connect to it)
+#   --distinct-sctp-ports  client i binds SCTP port BASE+i (usctp picks the
+#                        same ephemeral port in every process: docs/interop.md)
 # Exit status: 0 all verified; 1 a peer failed; 2 usage.
 set -uo pipefail
 
-peer="" relay="" relay_args="" server_args="--echo" clients=1 ipv6=0
-base=${USCTP_TEST_PORT:-$((30000 + ($$ % 270) * 10))}
+peer="" speer="" cpeer="" relay="" relay_args="" server_args="--echo" clients=1 ipv6=0 distinct=0
+base=${USCTP_TEST_PORT:-$((20000 + ($$ % 127) * 100))}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--peer) peer=$2; shift 2 ;;
+	--server-peer) speer=$2; shift 2 ;;
+	--client-peer) cpeer=$2; shift 2 ;;
 	--server-args) server_args=$2; shift 2 ;;
 	--clients) clients=$2; shift 2 ;;
 	--relay) relay=$2; shift 2 ;;
 	--relay-args) relay_args=$2; shift 2 ;;
 	--base-port) base=$2; shift 2 ;;
 	--ipv6) ipv6=1; shift ;;
+	--distinct-sctp-ports) distinct=1; shift ;;
 	--) shift; break ;;
 	*) echo "usrsctp_pair: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-[ -x "$peer" ] || { echo "usrsctp_pair: --peer must name the usrsctp_peer binary" >&2; exit 2; }
-[ "$clients" -ge 1 ] && [ "$clients" -le 8 ] || { echo "usrsctp_pair: --clients 1..8" >&2; exit 2; }
+speer=${speer:-$peer} cpeer=${cpeer:-$peer}
+[ -x "$speer" ] && [ -x "$cpeer" ] || { echo "usrsctp_pair: --peer (or --server-peer and --client-peer) must name peer binaries" >&2; exit 2; }
+[ "$clients" -ge 1 ] && [ "$clients" -le 64 ] || { echo "usrsctp_pair: --clients 1..64" >&2; exit 2; }
 [ -z "$relay" ] || [ "$clients" -eq 1 ] || { echo "usrsctp_pair: the relay takes one client" >&2; exit 2; }
 
 # The server outlives the clients' own --timeout (default 30 s) by 10 s.
@@ -51,7 +60,7 @@ esac
 
 host=127.0.0.1 rhost=127.0.0.1
 [ $ipv6 -eq 1 ] && host=::1 rhost="[::1]"
-sport=$base rport=$((base + 9))
+sport=$base rport=$((base + 99))
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -61,7 +70,7 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # word splitting of the argument strings is intended
-"$peer" --server --udp-port "$sport" --host "$host" --assocs "$clients" $server_args \
+"$speer" --server --udp-port "$sport" --host "$host" --assocs "$clients" $server_args \
 	>"$tmp/server.out" 2>"$tmp/server.err" &
 spid=$!
 pids+=("$spid")
@@ -86,7 +95,9 @@ fi
 
 cpids=()
 for i in $(seq "$clients"); do
-	"$peer" --client --udp-port $((base + i)) --remote-udp-port "$target" --host "$host" "$@" \
+	lport=()
+	[ $distinct -eq 1 ] && lport=(--local-port $((base + i)))
+	"$cpeer" --client --udp-port $((base + i)) --remote-udp-port "$target" --host "$host" "${lport[@]}" "$@" \
 		>"$tmp/client$i.out" 2>"$tmp/client$i.err" &
 	cpids+=($!)
 	pids+=($!)

@@ -7,14 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static int wait_up(struct socket *s, uint64_t deadline)
 {
 	static uint8_t buf[4096];
@@ -58,7 +50,7 @@ static void check_echo(struct echoes *e, const struct rx *r)
 	struct msg m;
 	st.received++;
 	st.bytes_received += e->have;
-	if (check_msg(e->in, e->have, &r->ri, r->have_ri, &m) < 0)
+	if (check_msg(e->in, e->have, &r->ri, &m) < 0)
 		return;
 	const struct msg *p = m.idx < o.messages ? &e->plan[m.idx] : NULL;
 	if (!p || m.len != p->len || m.sid != p->sid || m.flags != p->flags) {
@@ -123,45 +115,84 @@ static void wait_shutdown(struct socket *s, struct echoes *e, uint64_t deadline)
 	fail("shutdown did not complete in time");
 }
 
+/* Waits (bounded) for the server to end the association, as --end says it will. */
+static void wait_peer_end(struct socket *s, struct echoes *e, uint64_t deadline)
+{
+	while (now_ms() < deadline) {
+		int how = 0, got = take_echo(s, e, &how);
+		if (got == 0)
+			sleep_us(1000);
+		if (got >= 0)
+			continue;
+		int aborted =
+		    how == SCTP_COMM_LOST || (how < 0 && (errno == ECONNRESET || errno == ECONNABORTED));
+		int graceful = how == SCTP_SHUTDOWN_COMP || how == 0;
+		st.aborted += aborted;
+		if (o.end == END_PEER_ABORT && !aborted)
+			fail("the server was to abort; the association ended otherwise (%d)", how);
+		if (o.end == END_PEER_EOF && !graceful)
+			fail("the server was to shut down gracefully; the association ended otherwise (%d: "
+			     "%s)",
+			     how, how < 0 ? strerror(errno) : "");
+		if (o.end == END_PEER_EOF)
+			wait_gone(s, 3000); /* SHUTDOWN ACK sent: closing now races in usrsctp */
+		return;
+	}
+	fail("the server did not end the association in time");
+}
+
 int run_client(void)
 {
 	uint64_t deadline = t_start + (uint64_t)o.timeout_s * 1000u;
-	struct msg *plan = calloc(o.messages ? o.messages : 1, sizeof *plan);
+	struct msg *plan = make_plan();
 	uint8_t *seen = calloc(o.messages ? o.messages : 1, 1);
-	uint32_t *sseq = calloc(o.streams, sizeof *sseq);
 	static uint8_t out[MAX_MSG];
 	static struct echoes e;
 	int rc = 0;
 	struct socket *s = NULL;
-	if (!plan || !seen || !sseq) {
-		fprintf(stderr, "usrsctp_peer: out of memory\n");
+	if (!plan || !seen) {
+		fprintf(stderr, "%s: out of memory\n", peer_name);
 		rc = 1;
 		goto out;
-	}
-	uint64_t rs = o.seed;
-	for (uint32_t i = 0; i < o.messages; i++) {
-		struct msg *m = &plan[i];
-		m->idx = i;
-		m->len = o.min + (uint32_t)(rng_next(&rs) % (o.max - o.min + 1));
-		m->sid = (uint16_t)(rng_next(&rs) % o.streams);
-		m->flags = (double)(rng_next(&rs) >> 11) * (1.0 / 9007199254740992.0) < o.unordered
-			       ? F_UNORDERED
-			       : 0;
-		m->sseq = (m->flags & F_UNORDERED) ? 0 : sseq[m->sid]++;
 	}
 
 	s = usrsctp_socket(family, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
 	if (!s) {
-		perror("usrsctp_peer: usrsctp_socket");
+		perror("usrsctp_socket");
 		rc = 1;
 		goto out;
 	}
 	sock_setup(s);
 	usrsctp_set_non_blocking(s, 1);
-	struct sockaddr_storage ss;
-	socklen_t sl = make_addr(&ss, o.host, o.sctp_port);
-	if (usrsctp_connect(s, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
-		fail("connect %s port %u: %s", o.host, o.sctp_port, strerror(errno));
+	struct sockaddr_storage ss[MAX_HOSTS];
+	if (o.n_local || o.local_port) {
+		/* Our addresses (multi-homing: several), all with one port. */
+		uint8_t packed[MAX_HOSTS * sizeof(struct sockaddr_storage)];
+		size_t off = 0;
+		int n = o.n_local ? o.n_local : 1;
+		for (int i = 0; i < n; i++) {
+			socklen_t l = make_addr(&ss[i],
+						o.n_local	     ? o.local[i]
+						: family == AF_INET6 ? "::"
+								     : "0.0.0.0",
+						o.local_port);
+			memcpy(packed + off, &ss[i], l);
+			off += l;
+		}
+		if (usrsctp_bindx(s, (struct sockaddr *)packed, n, SCTP_BINDX_ADD_ADDR) < 0) {
+			fail("bindx: %s", strerror(errno));
+			goto out;
+		}
+	}
+	uint8_t packed[MAX_HOSTS * sizeof(struct sockaddr_storage)];
+	size_t off = 0;
+	for (int i = 0; i < o.n_host; i++) {
+		socklen_t l = make_addr(&ss[i], o.host[i], o.sctp_port);
+		memcpy(packed + off, &ss[i], l);
+		off += l;
+	}
+	if (usrsctp_connectx(s, (struct sockaddr *)packed, o.n_host, NULL) < 0 && errno != EINPROGRESS) {
+		fail("connect %s port %u: %s", o.host[0], o.sctp_port, strerror(errno));
 		goto out;
 	}
 	if (wait_up(s, deadline) < 0)
@@ -169,6 +200,7 @@ int run_client(void)
 	info("association up");
 
 	uint32_t next = 0;
+	uint64_t next_at = 0;
 	uint64_t all_sent_at = 0;
 	e.plan = plan;
 	e.seen = seen;
@@ -178,11 +210,11 @@ int run_client(void)
 	uint64_t quiet_ms = 2000 + 4 * (uint64_t)o.pr_ttl_ms;
 	while (now_ms() < deadline && !lost) {
 		int progress = 0;
-		if (next < o.messages) {
+		if (next < o.messages && (!o.pace_us || now_ms() * 1000u >= next_at)) {
 			const struct msg *m = &plan[next];
 			build(out, m);
-			int r = send_msg(s, out, m->len, m->sid, htonl(PPID_BASE ^ m->idx),
-					 m->flags & F_UNORDERED, 0, o.pr_ttl_ms);
+			int r = send_msg(s, out, m->len, m->sid, msg_ppid(m->idx), m->flags & F_UNORDERED, 0,
+					 o.pr_ttl_ms);
 			if (r < 0) {
 				fail("usrsctp_sendv: %s", strerror(errno));
 				break;
@@ -192,6 +224,7 @@ int run_client(void)
 				st.bytes_sent += m->len;
 				next++;
 				progress = 1;
+				next_at = now_ms() * 1000u + o.pace_us;
 				if (next == o.messages)
 					all_sent_at = now_ms();
 			}
@@ -216,7 +249,9 @@ int run_client(void)
 		fail("sent only %u of %u messages", next, o.messages);
 
 	if (!lost) {
-		if (o.end == END_ABORT) {
+		if (o.end == END_PEER_EOF || o.end == END_PEER_ABORT) {
+			wait_peer_end(s, &e, deadline);
+		} else if (o.end == END_ABORT) {
 			struct linger lg = {.l_onoff = 1, .l_linger = 0};
 			setopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg, "SO_LINGER");
 		} else if (o.end == END_ABORT_FLAG) {
@@ -265,6 +300,5 @@ out:
 		usrsctp_close(s);
 	free(plan);
 	free(seen);
-	free(sseq);
 	return rc;
 }

@@ -28,14 +28,15 @@ static void serve(struct socket *s, uint64_t deadline)
 {
 	static uint8_t buf[MAX_MSG + 64];
 	size_t have = 0;
+	long long here = 0; /* messages echoed on this socket */
 	int pending = 0, shut = 0;
-	struct sctp_rcvinfo pri;
+	struct rinfo pri = {0};
 	size_t plen = 0;
 	while (now_ms() < deadline) {
 		if (pending) {
-			int r = send_msg(s, buf, plen, pri.rcv_sid, pri.rcv_ppid,
-					 !!(pri.rcv_flags & SCTP_UNORDERED), pri.rcv_assoc_id, o.pr_ttl_ms);
-			if (r == 0 && established(s, pri.rcv_assoc_id)) {
+			int r =
+			    send_msg(s, buf, plen, pri.sid, pri.ppid, pri.unordered, pri.assoc, o.pr_ttl_ms);
+			if (r == 0 && established(s, pri.assoc)) {
 				sleep_us(500);
 				continue;
 			}
@@ -45,6 +46,26 @@ static void serve(struct socket *s, uint64_t deadline)
 			if (r > 0) {
 				st.sent++;
 				st.bytes_sent += plen;
+				if ((o.abort_first || o.eof_first) && ++here == o.expect) {
+					/* The server ends it (an ABORT discards what is queued). */
+					if (o.abort_first)
+						wait_drained(s, pri.assoc, 10000);
+					struct sctp_sndinfo si;
+					memset(&si, 0, sizeof si);
+					si.snd_flags = o.abort_first ? SCTP_ABORT : SCTP_EOF;
+					si.snd_assoc_id = pri.assoc;
+					info("server ends the association: %s",
+					     o.abort_first ? "ABORT" : "EOF");
+					if (usrsctp_sendv(s, buf, 0, NULL, 0, &si, sizeof si,
+							  SCTP_SENDV_SNDINFO, 0) < 0)
+						fail("%s: %s", o.abort_first ? "SCTP_ABORT" : "SCTP_EOF",
+						     strerror(errno));
+					if (o.abort_first) {
+						st.aborted++;
+						st.assocs_done++;
+						return;
+					}
+				}
 			} else if (o.pr_ttl_ms) {
 				/* The client may give up on late echoes and shut down: allowed. */
 				info("echo not sent: %s", strerror(errno));
@@ -105,7 +126,7 @@ static void serve(struct socket *s, uint64_t deadline)
 		struct msg m;
 		st.received++;
 		st.bytes_received += have;
-		check_msg(buf, have, &r.ri, r.have_ri, &m);
+		check_msg(buf, have, &r.ri, &m);
 		if (o.mode == MODE_ECHO) {
 			pending = 1;
 			pri = r.ri;
@@ -116,32 +137,13 @@ static void serve(struct socket *s, uint64_t deadline)
 	fail("timed out serving (received %llu)", (unsigned long long)st.received);
 }
 
-/*
- * After EOF the association may still be finishing its SHUTDOWN. Closing it
- * then races inside usrsctp 0.9.5 (a double free between usrsctp_close and
- * its input thread), so wait (at most 3 s) until it is gone.
- */
-static void wait_gone(struct socket *c)
-{
-	uint64_t end = now_ms() + 3000;
-	while (now_ms() < end) {
-		struct sctp_status ss;
-		socklen_t len = sizeof ss;
-		memset(&ss, 0, sizeof ss);
-		if (usrsctp_getsockopt(c, IPPROTO_SCTP, SCTP_STATUS, &ss, &len) < 0 ||
-		    ss.sstat_state == SCTP_CLOSED)
-			return;
-		sleep_us(5000);
-	}
-}
-
 int run_server(void)
 {
 	uint64_t deadline = t_start + (uint64_t)o.timeout_s * 1000u;
 	struct socket *l = usrsctp_socket(family, o.one_to_many ? SOCK_SEQPACKET : SOCK_STREAM, IPPROTO_SCTP,
 					  NULL, NULL, 0, NULL);
 	if (!l) {
-		perror("usrsctp_peer: usrsctp_socket");
+		perror("usrsctp_socket");
 		return 1;
 	}
 	sock_setup(l);
@@ -152,18 +154,27 @@ int run_server(void)
 		       "SCTP_FRAGMENT_INTERLEAVE");
 	}
 	struct sockaddr_storage ss;
-	socklen_t sl = make_addr(&ss, o.host, o.sctp_port);
+	socklen_t sl = make_addr(&ss, o.host[0], o.sctp_port);
 	if (usrsctp_bind(l, (struct sockaddr *)&ss, sl) < 0) {
-		fprintf(stderr, "usrsctp_peer: bind %s port %u: %s\n", o.host, o.sctp_port, strerror(errno));
+		fprintf(stderr, "%s: bind %s port %u: %s\n", peer_name, o.host[0], o.sctp_port,
+			strerror(errno));
 		return 1;
 	}
-	if (usrsctp_listen(l, 8) < 0) {
-		perror("usrsctp_peer: listen");
+	for (int i = 1; i < o.n_host; i++) {
+		/* Multi-homing: the other addresses join the first. */
+		sl = make_addr(&ss, o.host[i], o.sctp_port);
+		if (usrsctp_bindx(l, (struct sockaddr *)&ss, 1, SCTP_BINDX_ADD_ADDR) < 0) {
+			fprintf(stderr, "%s: bindx %s: %s\n", peer_name, o.host[i], strerror(errno));
+			return 1;
+		}
+	}
+	if (usrsctp_listen(l, 64) < 0) {
+		perror("listen");
 		return 1;
 	}
 	usrsctp_set_non_blocking(l, 1);
-	fprintf(stderr, "usrsctp_peer: listening on %s port %u (udp %u)%s\n", o.host, o.sctp_port, o.udp_port,
-		o.one_to_many ? " one-to-many" : "");
+	fprintf(stderr, "%s: listening on %s port %u (udp %u)%s\n", peer_name, o.host[0], o.sctp_port,
+		o.udp_port, o.one_to_many ? " one-to-many" : "");
 	if (o.one_to_many) {
 		serve(l, deadline);
 	} else {
@@ -185,7 +196,7 @@ int run_server(void)
 			sock_setup(c);
 			usrsctp_set_non_blocking(c, 1);
 			serve(c, deadline);
-			wait_gone(c);
+			wait_gone(c, 3000);
 			usrsctp_close(c);
 		}
 	}

@@ -10,7 +10,7 @@
 void setopt(struct socket *s, int level, int name, const void *v, socklen_t len, const char *what)
 {
 	if (usrsctp_setsockopt(s, level, name, v, len) < 0) {
-		fprintf(stderr, "usrsctp_peer: setsockopt %s: %s\n", what, strerror(errno));
+		fprintf(stderr, "%s: setsockopt %s: %s\n", peer_name, what, strerror(errno));
 		exit(1);
 	}
 }
@@ -20,6 +20,10 @@ void sock_setup(struct socket *s)
 	int on = 1;
 	setopt(s, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on, "SCTP_RECVRCVINFO");
 	setopt(s, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on, "SCTP_NODELAY");
+	/* Room for whole messages of up to MAX_MSG bytes, several at a time. */
+	int buf = 4 * MAX_MSG;
+	setopt(s, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf, "SO_SNDBUF");
+	setopt(s, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf, "SO_RCVBUF");
 	struct sctp_event ev;
 	uint16_t types[] = {SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -31,7 +35,10 @@ void sock_setup(struct socket *s)
 	}
 	struct sctp_initmsg im;
 	memset(&im, 0, sizeof im);
-	im.sinit_num_ostreams = (uint16_t)(o.streams > 10 ? o.streams : 10);
+	/* The server echoes on whatever stream the client used. */
+	im.sinit_num_ostreams = (uint16_t)(o.role == ROLE_SERVER ? MAX_STREAMS
+					   : o.streams > 10	 ? o.streams
+								 : 10);
 	im.sinit_max_instreams = MAX_STREAMS;
 	im.sinit_max_attempts = 5;
 	im.sinit_max_init_timeo = (uint16_t)(o.rto_max > 65535 ? 65535 : o.rto_max);
@@ -45,6 +52,24 @@ void sock_setup(struct socket *s)
 		rto.srto_min = o.rto_min;
 		rto.srto_max = o.rto_max;
 		setopt(s, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto, "SCTP_RTOINFO");
+	}
+	if (o.hb_ms || o.mtu) {
+		/* Multi-homing: notice a dead path quickly (heartbeats, 2 retransmissions). */
+		struct sctp_paddrparams pp;
+		memset(&pp, 0, sizeof pp);
+		pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
+		/* The wildcard address (all paths): on an accepted socket family 0 is refused. */
+		pp.spp_address.ss_family = (sa_family_t)family;
+		if (o.hb_ms) {
+			pp.spp_hbinterval = o.hb_ms;
+			pp.spp_pathmaxrxt = 2;
+			pp.spp_flags = SPP_HB_ENABLE;
+		}
+		if (o.mtu) {
+			pp.spp_pathmtu = o.mtu;
+			pp.spp_flags |= SPP_PMTUD_DISABLE;
+		}
+		setopt(s, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof pp, "SCTP_PEER_ADDR_PARAMS");
 	}
 	if (o.remote_udp_port) {
 		/* RFC 6951: the peer's UDP port. Wildcard address: applies to every path. */
@@ -79,13 +104,21 @@ struct rx receive(struct socket *s, uint8_t *buf, size_t cap)
 	struct rx r;
 	memset(&r, 0, sizeof r);
 	struct sockaddr_storage from;
-	socklen_t fromlen = sizeof from, rilen = sizeof r.ri;
+	struct sctp_rcvinfo ri;
+	socklen_t fromlen = sizeof from, rilen = sizeof ri;
 	unsigned int infotype = 0;
-	r.n = usrsctp_recvv(s, buf, cap, (struct sockaddr *)&from, &fromlen, &r.ri, &rilen, &infotype,
-			    &r.flags);
+	memset(&ri, 0, sizeof ri);
+	r.n =
+	    usrsctp_recvv(s, buf, cap, (struct sockaddr *)&from, &fromlen, &ri, &rilen, &infotype, &r.flags);
 	if (r.n < 0 && (errno == EWOULDBLOCK || errno == EAGAIN))
 		r.n = -2;
-	r.have_ri = infotype == SCTP_RECVV_RCVINFO;
+	if (infotype == SCTP_RECVV_RCVINFO) {
+		r.ri.valid = 1;
+		r.ri.assoc = (uint32_t)ri.rcv_assoc_id;
+		r.ri.ppid = ri.rcv_ppid;
+		r.ri.sid = ri.rcv_sid;
+		r.ri.unordered = !!(ri.rcv_flags & SCTP_UNORDERED);
+	}
 	return r;
 }
 
@@ -131,4 +164,37 @@ int send_msg(struct socket *s, const uint8_t *buf, size_t len, uint16_t sid, uin
 	if (n >= 0)
 		errno = EMSGSIZE; /* a partial send: whole messages were asked for */
 	return -1;
+}
+
+void wait_drained(struct socket *s, sctp_assoc_t id, uint64_t max_ms)
+{
+	for (uint64_t end = now_ms() + max_ms; now_ms() < end;) {
+		struct sctp_status ss;
+		socklen_t len = sizeof ss;
+		memset(&ss, 0, sizeof ss);
+		ss.sstat_assoc_id = id;
+		if (usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_STATUS, &ss, &len) < 0 ||
+		    (ss.sstat_unackdata == 0 && ss.sstat_penddata == 0))
+			return;
+		sleep_us(2000);
+	}
+}
+
+/*
+ * After EOF the association may still be finishing its SHUTDOWN. Closing it
+ * then races inside usrsctp 0.9.5 (a double free between usrsctp_close and
+ * its input thread), so wait (bounded) until it is gone.
+ */
+void wait_gone(struct socket *c, uint64_t max_ms)
+{
+	uint64_t end = now_ms() + max_ms;
+	while (now_ms() < end) {
+		struct sctp_status ss;
+		socklen_t len = sizeof ss;
+		memset(&ss, 0, sizeof ss);
+		if (usrsctp_getsockopt(c, IPPROTO_SCTP, SCTP_STATUS, &ss, &len) < 0 ||
+		    ss.sstat_state == SCTP_CLOSED)
+			return;
+		sleep_us(5000);
+	}
 }

@@ -1,6 +1,6 @@
-/* usrsctp_peer: options, counters, clock and failure reporting. */
+/* Interop peers: counters, clock and failure reporting. */
 #define _GNU_SOURCE
-#include "peer.h"
+#include "peer_common.h"
 
 #include <stdarg.h>
 #include <time.h>
@@ -19,7 +19,7 @@ uint64_t now_ms(void)
 
 void sleep_us(unsigned us)
 {
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)us * 1000L};
+	struct timespec ts = {.tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000L};
 	nanosleep(&ts, NULL);
 }
 
@@ -30,7 +30,7 @@ void fail(const char *fmt, ...)
 	if (st.errors > 20)
 		return; /* counted, not printed: keep the log readable */
 	va_start(ap, fmt);
-	fprintf(stderr, "usrsctp_peer: error: ");
+	fprintf(stderr, "%s: error: ", peer_name);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -42,7 +42,7 @@ void info(const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "usrsctp_peer: ");
+	fprintf(stderr, "%s: %5llu ms: ", peer_name, (unsigned long long)(now_ms() - t_start));
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
