@@ -258,7 +258,7 @@ static int set_paddrparams(struct usctp_sock *s, const struct sctp_paddrparams *
 		if (p->spp_pathmaxrxt)
 			o->pathmaxrxt = p->spp_pathmaxrxt;
 		if (mtu)
-			o->maxseg = mtu - 28; /* the template has no path MTU: its DATA bound */
+			o->pathmtu = mtu;
 	}
 	return 0;
 }
@@ -618,8 +618,8 @@ static int get_paddrparams(struct usctp_sock *s, struct sctp_paddrparams *p)
 	p->spp_hbinterval = o->hbinterval_ms;
 	p->spp_pathmaxrxt = o->pathmaxrxt;
 	p->spp_flags = (o->hb_enabled ? SPP_HB_ENABLE : SPP_HB_DISABLE) |
-		       (o->maxseg ? SPP_PMTUD_DISABLE : SPP_PMTUD_ENABLE);
-	p->spp_pathmtu = o->maxseg ? o->maxseg + 28 : 0;
+		       (o->pathmtu ? SPP_PMTUD_DISABLE : SPP_PMTUD_ENABLE);
+	p->spp_pathmtu = o->pathmtu;
 	return 0;
 }
 

@@ -119,6 +119,8 @@ void usctp_sock_assoc_config(struct usctp_sock *s, struct usctp_assoc_config *c,
 	/* SCTP_MAXSEG bounds the DATA chunks, not the packets: usctp_sa_new
 	 * applies it, so control chunks still get the whole path MTU. */
 	c->mtu = mtu_for(peer);
+	if (s->o.pathmtu && s->o.pathmtu < c->mtu)
+		c->mtu = s->o.pathmtu; /* SPP_PMTUD_DISABLE on the template */
 	for (unsigned i = 0; i < s->nladdrs && i < USCTP_MAX_ADDR_PARAMS; i++)
 		c->local_addrs[i] = s->laddrs[i];
 	c->num_local_addrs = s->nladdrs;

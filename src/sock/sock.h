@@ -106,6 +106,7 @@ struct usctp_sockopts {
 	uint32_t adaptation_ind;
 	bool has_adaptation;
 	bool pr_sctp; /* SCTP_PR_SUPPORTED: advertise Forward-TSN-Supported (default on) */
+	uint32_t pathmtu; /* SPP_PMTUD_DISABLE spp_pathmtu for future associations: largest SCTP packet (0: by route) */
 };
 
 struct usctp_sock {
