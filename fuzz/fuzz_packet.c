@@ -21,6 +21,17 @@
 			__builtin_trap();                                                                    \
 	} while (0)
 
+/*
+ * A rebuilt TLV list equals the parsed one but for the last TLV's padding:
+ * RFC 9260 3.2 counts every parameter's padding in the chunk length except
+ * the last one's, and our builders write it that way, while input may have
+ * counted it.
+ */
+static int same_but_last_padding(const uint8_t *in, size_t in_len, const uint8_t *out, size_t out_len)
+{
+	return out_len <= in_len && in_len - out_len < 4 && memcmp(in, out, out_len) == 0;
+}
+
 #define MAX_INPUT 65536
 /* Room for a header and the largest chunk (16-bit length, padded). */
 #define OUT_CAP (USCTP_COMMON_HDR_LEN + 65536 + 64)
@@ -205,7 +216,7 @@ static void round_trip_init(const struct usctp_chunk *c)
 	CHECK(r.type == c->type && usctp_init_parse(&r, &ic2) == 0);
 	CHECK(ic2.init_tag == ic.init_tag && ic2.a_rwnd == ic.a_rwnd && ic2.num_ostreams == ic.num_ostreams &&
 	      ic2.num_istreams == ic.num_istreams && ic2.initial_tsn == ic.initial_tsn);
-	CHECK(ic2.params_len == ic.params_len && memcmp(ic2.params, ic.params, ic.params_len) == 0);
+	CHECK(same_but_last_padding(ic.params, ic.params_len, ic2.params, ic2.params_len));
 
 	static struct usctp_init_params ip, ip2;
 	if (usctp_init_params_parse(ic.params, ic.params_len, &ip) != 0)
@@ -417,7 +428,7 @@ static void round_trip_causes(const struct usctp_chunk *c)
 	struct usctp_chunk r = reparse_one(&w);
 	CHECK(r.type == c->type &&
 	      (r.flags & USCTP_FLAG_T) == (c->type == USCTP_CHUNK_ABORT ? c->flags & USCTP_FLAG_T : 0));
-	CHECK(r.value_len == c->value_len && memcmp(r.value, c->value, c->value_len) == 0);
+	CHECK(same_but_last_padding(c->value, c->value_len, r.value, r.value_len));
 	CHECK(usctp_causes_validate(r.value, r.value_len) == 0);
 }
 
