@@ -57,6 +57,7 @@ int usctp_assoc_add_path(struct usctp_assoc *a, const struct usctp_addr *addr)
 	p->max_retrans = a->def_path_max_retrans;
 	p->mtu = a->def_mtu;
 	usctp_timer_stop(&a->t3[i]);
+	usctp_pm_pick_local(a, i);
 	return (int)i;
 }
 
@@ -507,6 +508,12 @@ static int drop(struct usctp_assoc *a, int why)
 int usctp_assoc_read_pkt(struct usctp_assoc *a, const struct usctp_addr *from, const uint8_t *pkt, size_t len,
 			 uint64_t now)
 {
+	return usctp_assoc_read_pkt_at(a, from, NULL, pkt, len, now);
+}
+
+int usctp_assoc_read_pkt_at(struct usctp_assoc *a, const struct usctp_addr *from,
+			    const struct usctp_ipaddr *to, const uint8_t *pkt, size_t len, uint64_t now)
+{
 	struct usctp_common_hdr h;
 	struct usctp_chunk_iter it;
 	struct usctp_chunk c0;
@@ -542,9 +549,11 @@ int usctp_assoc_read_pkt(struct usctp_assoc *a, const struct usctp_addr *from, c
 		return 0;
 	case USCTP_CHUNK_COOKIE_ECHO:
 		/* 8.5.1 D: checked against the tag inside the cookie. */
-		if (usctp_hs_on_cookie_echo(a, from, &h, &c0, now) == 1)
+		if (usctp_hs_on_cookie_echo(a, from, &h, &c0, now) == 1) {
+			usctp_assoc_learn_local(a, from, to);
 			usctp_assoc_process_chunks(a, from, pkt, len,
 						   (size_t)(c0.raw - pkt) + usctp_pad4(c0.length), now);
+		}
 		return 0;
 	case USCTP_CHUNK_ABORT:
 	case USCTP_CHUNK_SHUTDOWN_COMPLETE: {
@@ -574,6 +583,8 @@ int usctp_assoc_read_pkt(struct usctp_assoc *a, const struct usctp_addr *from, c
 		}
 		break;
 	}
+	/* Tags checked: the packet is the peer's, and so is its route. */
+	usctp_assoc_learn_local(a, from, to);
 	usctp_assoc_process_chunks(a, from, pkt, len, USCTP_COMMON_HDR_LEN, now);
 	return 0;
 }
@@ -647,16 +658,12 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 				pi = (unsigned)a->reply_path; /* 6.4: reply where the DATA came from */
 		}
 	}
-	if (tx) {
-		tx->dst = a->paths[pi].addr;
-		tx->path = (int)pi;
-	}
+	if (tx)
+		usctp_pm_tx_info(a, pi, tx);
 	if (a->pend_count) {
 		struct usctp_pending_pkt *p = &a->pend[a->pend_head];
-		if (tx && p->path >= 0 && (unsigned)p->path < a->num_paths) {
-			tx->dst = a->paths[p->path].addr;
-			tx->path = p->path;
-		}
+		if (tx && p->path >= 0 && (unsigned)p->path < a->num_paths)
+			usctp_pm_tx_info(a, (unsigned)p->path, tx);
 		size_t n = p->len <= cap ? p->len : 0;
 		if (n)
 			memcpy(buf, p->buf, n);
@@ -857,6 +864,7 @@ int usctp_assoc_path_status(const struct usctp_assoc *a, unsigned idx, struct us
 	const struct usctp_path *p = &a->paths[idx];
 	memset(ps, 0, sizeof(*ps));
 	ps->addr = p->addr;
+	ps->local = p->local;
 	ps->active = p->state == USCTP_PATH_ACTIVE;
 	ps->confirmed = p->confirmed;
 	ps->cwnd = p->cwnd;

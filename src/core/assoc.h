@@ -113,6 +113,12 @@ struct usctp_assoc_config {
 	 * packet's source address). */
 	struct usctp_ipaddr local_addrs[USCTP_MAX_ADDR_PARAMS];
 	unsigned num_local_addrs;
+	/* Optional: the source address the network's routes pick towards dst
+	 * (0 and *src filled, or negative). Only consulted when a new path has
+	 * more than one local address to choose from (see usctp_path_status
+	 * .local); NULL: the first fitting local address. */
+	int (*route_src)(void *ctx, const struct usctp_ipaddr *dst, struct usctp_ipaddr *src);
+	void *route_ctx;
 };
 /* RFC 9260 section 16 defaults, 64 KiB buffers, 10 streams, mtu 1200. */
 void usctp_assoc_config_default(struct usctp_assoc_config *c);
@@ -305,9 +311,26 @@ bool usctp_assoc_is_dead(const struct usctp_assoc *a);
  */
 int usctp_assoc_read_pkt(struct usctp_assoc *a, const struct usctp_addr *from, const uint8_t *pkt,
 			 size_t len, uint64_t now);
+/*
+ * The same, also saying which of our addresses the packet was sent to (to:
+ * NULL if unknown). A path's source address (usctp_tx_info.src) is learnt
+ * from this: when the association announced no addresses (bound to the
+ * wildcard), the address the peer reached it at is the one the peer knows,
+ * and every packet should come from it (RFC 9260 1.3, "Primary Path").
+ */
+int usctp_assoc_read_pkt_at(struct usctp_assoc *a, const struct usctp_addr *from,
+			    const struct usctp_ipaddr *to, const uint8_t *pkt, size_t len, uint64_t now);
+
+/* Packets from the peer address from reach us at our address to (family 0:
+ * unknown): what usctp_assoc_read_pkt_at learns from a packet, for an
+ * association made from a packet already read (the COOKIE ECHO that
+ * usctp_endpoint_handle_ootb turned into it). */
+void usctp_assoc_learn_local(struct usctp_assoc *a, const struct usctp_addr *from,
+			     const struct usctp_ipaddr *to);
 
 struct usctp_tx_info {
 	struct usctp_addr dst; /* udp_port: the port learnt for that address (RFC 6951 5.4) */
+	struct usctp_ipaddr src; /* source address; family 0: not chosen, the network picks */
 	int path; /* peer address index */
 };
 /* Produce the next packet to send into buf (cap >= mtu). Returns its length,
@@ -337,6 +360,7 @@ struct usctp_assoc_stats {
 };
 struct usctp_path_status {
 	struct usctp_addr addr;
+	struct usctp_ipaddr local; /* our address packets to addr come from (family 0: not chosen) */
 	bool active, confirmed;
 	uint32_t cwnd, ssthresh, flight, mtu;
 	uint32_t srtt_ms, rttvar_ms, rto_ms;

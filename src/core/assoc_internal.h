@@ -88,6 +88,7 @@ struct usctp_assoc {
 	int primary;	   /* the user's primary path (6.4); data follows it while it is usable */
 	int rtx_avoid;	   /* path whose T3 expired: its retransmissions go elsewhere (6.4.1); -1 */
 	unsigned fwd_path; /* path the last FORWARD TSN went to (its T3 guards it) */
+	struct usctp_ipaddr seen_local; /* announced none: the address the peer reached us at */
 	int reply_path;	   /* 6.4: source of the last DATA, where a lone SACK goes; -1 */
 	/* SCTP_PEER_ADDR_PARAMS given for all paths: what new paths start with */
 	uint32_t def_hb_interval_ms, def_path_max_retrans, def_mtu;
@@ -179,6 +180,10 @@ void usctp_pm_event(struct usctp_assoc *a, unsigned idx, enum usctp_addr_state s
 void usctp_pm_path_error(struct usctp_assoc *a, unsigned idx);
 /* The path answered (HEARTBEAT ACK): errors cleared, active again. */
 void usctp_pm_path_alive(struct usctp_assoc *a, unsigned idx);
+/* Choose path idx's source address if it has none and one can be chosen. */
+void usctp_pm_pick_local(struct usctp_assoc *a, unsigned idx);
+/* Fill a packet's addresses for path idx. */
+void usctp_pm_tx_info(const struct usctp_assoc *a, unsigned idx, struct usctp_tx_info *tx);
 
 /* heartbeat.c (RFC 9260 8.3, 5.4) */
 /* Establishment: probe unconfirmed paths, heartbeat idle confirmed ones. */

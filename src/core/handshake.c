@@ -416,8 +416,12 @@ int usctp_hs_setup_from_cookie(struct usctp_assoc *a, const struct usctp_cookie 
 		for (unsigned i = 0; i < a->num_paths; i++) {
 			struct usctp_addr ad = a->paths[i].addr;
 			bool conf = a->paths[i].confirmed;
+			struct usctp_ipaddr local = a->paths[i].local;
+			bool learnt = a->paths[i].local_learnt;
 			usctp_path_init(&a->paths[i], &ad, &a->cfg, a->cfg.cc);
 			a->paths[i].confirmed = conf;
+			a->paths[i].local = local;
+			a->paths[i].local_learnt = learnt;
 		}
 	}
 	/* 5.1.2 B: the INIT's addresses plus its source. */

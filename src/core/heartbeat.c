@@ -192,10 +192,8 @@ size_t usctp_hb_write(struct usctp_assoc *a, uint8_t *buf, size_t cap, uint64_t 
 		if (usctp_build_heartbeat(&w, USCTP_CHUNK_HEARTBEAT, info, sizeof(info)) < 0)
 			return 0;
 		usctp_build_finish(&w);
-		if (tx) {
-			tx->dst = p->addr;
-			tx->path = (int)i;
-		}
+		if (tx)
+			usctp_pm_tx_info(a, i, tx);
 		a->stats.pkts_out++;
 		return w.len;
 	}

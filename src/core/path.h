@@ -17,8 +17,16 @@ enum usctp_path_state {
 	USCTP_PATH_INACTIVE,
 };
 
+/*
+ * A path is the pair (local, addr): the peer's transport address and the
+ * source address our packets to it carry (RFC 9260 1.3). The local address
+ * is chosen once, when known (pathmgr.c, usctp_pm_pick_local), and kept, so
+ * the path's RTO and congestion state always describe one route.
+ */
 struct usctp_path {
 	struct usctp_addr addr;
+	struct usctp_ipaddr local; /* family 0: not chosen yet, the network picks */
+	bool local_learnt;         /* local is where the peer reached us, not a rule's pick */
 	enum usctp_path_state state;
 	bool confirmed;        /* 5.4: confirmed by a HEARTBEAT ACK or by the handshake */
 	uint32_t mtu;          /* largest SCTP packet on this path */

@@ -90,6 +90,122 @@ void usctp_pm_path_alive(struct usctp_assoc *a, unsigned idx)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Source addresses: a path is (local, peer address), RFC 9260 1.3.     */
+/* ------------------------------------------------------------------ */
+
+static bool ip_eq(const struct usctp_ipaddr *x, const struct usctp_ipaddr *y)
+{
+	return x->family == y->family && memcmp(x->bytes, y->bytes, x->family == 6 ? 16 : 4) == 0;
+}
+
+/* Scope of an address: a loopback source only reaches this host, and a
+ * link-local one only its link, so a source of the destination's scope
+ * is preferred. */
+enum scope { SCOPE_GLOBAL, SCOPE_LOOPBACK, SCOPE_LINK };
+
+static enum scope scope_of(const struct usctp_ipaddr *ip)
+{
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+	if (ip->family == 4) {
+		if (ip->bytes[0] == 127)
+			return SCOPE_LOOPBACK;
+		if (ip->bytes[0] == 169 && ip->bytes[1] == 254)
+			return SCOPE_LINK;
+		return SCOPE_GLOBAL;
+	}
+	if (!memcmp(ip->bytes, v6_loopback, 16))
+		return SCOPE_LOOPBACK;
+	if (ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80)
+		return SCOPE_LINK;
+	return SCOPE_GLOBAL;
+}
+
+/* The addresses this association may send from: those it announced, or,
+ * having announced none, the one the peer reached it at (the only one the
+ * peer knows). */
+static unsigned local_set(const struct usctp_assoc *a, const struct usctp_ipaddr **set)
+{
+	if (a->cfg.num_local_addrs) {
+		*set = a->cfg.local_addrs;
+		return a->cfg.num_local_addrs;
+	}
+	*set = &a->seen_local;
+	return a->seen_local.family ? 1 : 0;
+}
+
+static bool in_set(const struct usctp_ipaddr *set, unsigned n, const struct usctp_ipaddr *ip)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ip_eq(&set[i], ip))
+			return true;
+	return false;
+}
+
+void usctp_pm_pick_local(struct usctp_assoc *a, unsigned idx)
+{
+	struct usctp_path *p = &a->paths[idx];
+	if (p->local.family)
+		return; /* chosen once: a new source would be a new route (7.2.5.2) */
+	const struct usctp_ipaddr *set;
+	unsigned n = local_set(a, &set), same_family = 0;
+	const struct usctp_ipaddr *first = NULL, *scoped = NULL;
+	enum scope want = scope_of(&p->addr.ip);
+	for (unsigned i = 0; i < n; i++) {
+		if (set[i].family != p->addr.ip.family)
+			continue;
+		same_family++;
+		if (!first)
+			first = &set[i];
+		if (!scoped && scope_of(&set[i]) == want)
+			scoped = &set[i];
+	}
+	if (!first)
+		return; /* no address of its family: the network picks */
+	if (same_family > 1 && a->cfg.route_src) {
+		/* Several candidates: the one the routes would use anyway
+		 * leaves by the right interface and is known to the peer. */
+		struct usctp_ipaddr r;
+		if (a->cfg.route_src(a->cfg.route_ctx, &p->addr.ip, &r) == 0 && in_set(set, n, &r)) {
+			p->local = r;
+			return;
+		}
+	}
+	p->local = scoped ? *scoped : *first;
+}
+
+void usctp_assoc_learn_local(struct usctp_assoc *a, const struct usctp_addr *from,
+			     const struct usctp_ipaddr *to)
+{
+	if (!to || (to->family != 4 && to->family != 6))
+		return;
+	if (!a->cfg.num_local_addrs && !a->seen_local.family)
+		a->seen_local = *to;
+	const struct usctp_ipaddr *set;
+	unsigned n = local_set(a, &set);
+	int pi = from ? usctp_assoc_find_path_ip(a, &from->ip) : -1;
+	/* The path the packet came by: answer from where the peer sent to,
+	 * the first time it tells. That replaces a source picked by rule only
+	 * while the path has carried no data, so no congestion state belongs
+	 * to the old route (7.2.5.2). */
+	if (pi >= 0 && to->family == a->paths[pi].addr.ip.family && in_set(set, n, to)) {
+		struct usctp_path *p = &a->paths[pi];
+		if (!p->local.family || (!p->local_learnt && !p->sent_data)) {
+			p->local = *to;
+			p->local_learnt = true;
+		}
+	}
+	for (unsigned i = 0; i < a->num_paths; i++)
+		usctp_pm_pick_local(a, i);
+}
+
+void usctp_pm_tx_info(const struct usctp_assoc *a, unsigned idx, struct usctp_tx_info *tx)
+{
+	tx->dst = a->paths[idx].addr;
+	tx->src = a->paths[idx].local;
+	tx->path = (int)idx;
+}
+
 int usctp_assoc_find_path(const struct usctp_assoc *a, const struct usctp_addr *addr)
 {
 	if (!addr)

@@ -58,7 +58,17 @@ static const void *ip_of(const struct sockaddr_storage *ss)
 	return &((const struct sockaddr_in *)ss)->sin_addr;
 }
 
-/* Our address towards peer (under pcap_lock). */
+static void set_ip(struct sockaddr_storage *ss, const struct usctp_srcaddr *a)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = a->family;
+	if (a->family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_addr = a->u.v6;
+	else
+		((struct sockaddr_in *)ss)->sin_addr = a->u.v4;
+}
+
+/* Our address towards peer when the packet does not say (under pcap_lock). */
 static void local_for(const struct sockaddr_storage *peer, struct sockaddr_storage *out)
 {
 	for (unsigned i = 0; i < ROUTE_CACHE; i++) {
@@ -71,23 +81,9 @@ static void local_for(const struct sockaddr_storage *peer, struct sockaddr_stora
 	}
 	memset(out, 0, sizeof(*out));
 	out->ss_family = peer->ss_family;
-	socklen_t len =
-	    peer->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	int fd = socket(peer->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0) {
-		struct sockaddr_storage p = *peer;
-		if (p.ss_family == AF_INET && ((struct sockaddr_in *)&p)->sin_port == 0)
-			((struct sockaddr_in *)&p)->sin_port = htons(9);
-		if (p.ss_family == AF_INET6 && ((struct sockaddr_in6 *)&p)->sin6_port == 0)
-			((struct sockaddr_in6 *)&p)->sin6_port = htons(9);
-		socklen_t ol = sizeof(*out);
-		if (connect(fd, (struct sockaddr *)&p, len) < 0 ||
-		    getsockname(fd, (struct sockaddr *)out, &ol) < 0) {
-			memset(out, 0, sizeof(*out));
-			out->ss_family = peer->ss_family;
-		}
-		close(fd);
-	}
+	struct usctp_srcaddr src;
+	if (usctp_rt_route_src(peer, &src) == 0)
+		set_ip(out, &src);
 	struct route *r = &routes[route_next++ % ROUTE_CACHE];
 	r->peer = *peer;
 	r->local = *out;
@@ -111,10 +107,14 @@ static void put16(uint8_t *p, uint16_t v)
 }
 
 /* Under pcap_lock. */
-static void pcap_record(bool tx, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer)
+static void pcap_record(bool tx, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
+			const struct usctp_srcaddr *ours)
 {
 	struct sockaddr_storage local;
-	local_for(peer, &local);
+	if (ours && ours->family == peer->ss_family)
+		set_ip(&local, ours);
+	else
+		local_for(peer, &local);
 	const struct sockaddr_storage *src = tx ? &local : peer, *dst = tx ? peer : &local;
 	uint8_t hdr[16 + 40];
 	size_t iph = peer->ss_family == AF_INET6 ? 40 : 20;
@@ -210,7 +210,8 @@ static void log_pkt(bool tx, const uint8_t *pkt, size_t len, const struct sockad
 		  chunks);
 }
 
-void usctp_trace_pkt(bool tx, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer)
+void usctp_trace_pkt(bool tx, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
+		     const struct usctp_srcaddr *local)
 {
 	unsigned f = atomic_load_explicit(&usctp_trace_flags, memory_order_relaxed);
 	if (f & 2)
@@ -218,7 +219,7 @@ void usctp_trace_pkt(bool tx, const uint8_t *pkt, size_t len, const struct socka
 	if (f & 1) {
 		pthread_mutex_lock(&pcap_lock);
 		if (pcap_fd >= 0)
-			pcap_record(tx, pkt, len, peer);
+			pcap_record(tx, pkt, len, peer, local);
 		pthread_mutex_unlock(&pcap_lock);
 	}
 }

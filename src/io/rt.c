@@ -69,6 +69,37 @@ bool usctp_rt_has_family(int family)
 	return usctp_rt_udp_fd(family) >= 0;
 }
 
+int usctp_rt_route_src(const struct sockaddr_storage *dst, struct usctp_srcaddr *src)
+{
+	src->family = AF_UNSPEC;
+	int fam = dst->ss_family;
+	if (fam != AF_INET && fam != AF_INET6)
+		return -EAFNOSUPPORT;
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_storage d = *dst, me;
+	socklen_t dlen = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	/* connect() on UDP only looks the route up; port 0 is refused, so any. */
+	if (fam == AF_INET6)
+		((struct sockaddr_in6 *)&d)->sin6_port = htons(9);
+	else
+		((struct sockaddr_in *)&d)->sin_port = htons(9);
+	socklen_t mlen = sizeof(me);
+	int err = 0;
+	if (connect(fd, (struct sockaddr *)&d, dlen) < 0 || getsockname(fd, (struct sockaddr *)&me, &mlen) < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	src->family = (sa_family_t)fam;
+	if (fam == AF_INET6)
+		src->u.v6 = ((struct sockaddr_in6 *)&me)->sin6_addr;
+	else
+		src->u.v4 = ((struct sockaddr_in *)&me)->sin_addr;
+	return 0;
+}
+
 void usctp_rt_kick(void)
 {
 	int fd = atomic_load(&rt.evfd);
@@ -96,6 +127,12 @@ static int open_udp(int family, uint16_t port)
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
 	socklen_t len;
+	/* Where each datagram arrived: the sockets are bound to the wildcard,
+	 * and an association learns its local address from this. */
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	if (family == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
@@ -154,8 +191,37 @@ static void arm_timerfd(uint64_t due)
 	timerfd_settime(rt.tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* Control message space per datagram: one IP_PKTINFO or IPV6_PKTINFO. */
+union rx_cmsg {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
+/* The local address of a received datagram, from its PKTINFO (AF_UNSPEC
+ * when absent). */
+static void arrival_addr(struct msghdr *m, struct usctp_srcaddr *to)
+{
+	to->family = AF_UNSPEC;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			to->family = AF_INET;
+			to->u.v4 = pi.ipi_addr; /* the header's destination address */
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			to->family = AF_INET6;
+			to->u.v6 = pi.ipi6_addr;
+		}
+	}
+}
+
 static void receive(int fd, struct mmsghdr *msgs, struct iovec *iov, struct usctp_dgram *d)
 {
+	static union rx_cmsg cm[RX_BATCH]; /* the I/O thread's alone */
 	for (int round = 0; round < RX_ROUNDS; round++) {
 		for (unsigned i = 0; i < RX_BATCH; i++) {
 			iov[i].iov_base = rt.rxbuf + (size_t)i * USCTP_RT_MAX_DGRAM;
@@ -165,6 +231,8 @@ static void receive(int fd, struct mmsghdr *msgs, struct iovec *iov, struct usct
 			msgs[i].msg_hdr.msg_iovlen = 1;
 			msgs[i].msg_hdr.msg_name = &d[i].from;
 			msgs[i].msg_hdr.msg_namelen = sizeof(d[i].from);
+			msgs[i].msg_hdr.msg_control = cm[i].buf;
+			msgs[i].msg_hdr.msg_controllen = sizeof(cm[i].buf);
 		}
 		int n = recvmmsg(fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
@@ -172,10 +240,11 @@ static void receive(int fd, struct mmsghdr *msgs, struct iovec *iov, struct usct
 		for (int i = 0; i < n; i++) {
 			d[i].data = iov[i].iov_base;
 			d[i].len = msgs[i].msg_len;
+			arrival_addr(&msgs[i].msg_hdr, &d[i].to);
 		}
 		if (usctp_trace_on())
 			for (int i = 0; i < n; i++)
-				usctp_trace_pkt(false, d[i].data, d[i].len, &d[i].from);
+				usctp_trace_pkt(false, d[i].data, d[i].len, &d[i].from, &d[i].to);
 		rt.h->input(d, (unsigned)n, usctp_now());
 		if (n < RX_BATCH)
 			return;

@@ -25,12 +25,23 @@
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t usctp_now(void);
 
+/* A local IP address: where a datagram arrived, or the source a packet is
+ * sent from. AF_UNSPEC: unknown / the kernel picks by its routes. */
+struct usctp_srcaddr {
+	sa_family_t family;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} u;
+};
+
 /* One received datagram (a view into the runtime's receive buffers, valid
  * only during the input call). */
 struct usctp_dgram {
 	const uint8_t *data;
 	size_t len;
 	struct sockaddr_storage from; /* sockaddr_in or sockaddr_in6 */
+	struct usctp_srcaddr to;      /* our address it was sent to (IP_PKTINFO) */
 };
 
 struct usctp_rt_handler {
@@ -54,6 +65,12 @@ bool usctp_rt_running(void);
 uint16_t usctp_rt_port(void);
 /* True if the runtime has a socket for this family (AF_INET6 may be absent). */
 bool usctp_rt_has_family(int family);
+/*
+ * The source address the kernel's routes pick towards dst (a connected UDP
+ * socket's local address; no packet is sent). Returns 0, or -errno (e.g.
+ * -ENETUNREACH). A few system calls: for path setup, not per packet.
+ */
+int usctp_rt_route_src(const struct sockaddr_storage *dst, struct usctp_srcaddr *src);
 
 /* ------------------------------------------------------------------ */
 /* Timers: an intrusive min-heap ordered by due time.                  */
@@ -88,6 +105,7 @@ void usctp_rt_kick(void);
 struct usctp_txpkt {
 	size_t off, len;
 	struct sockaddr_storage to;
+	struct usctp_srcaddr src; /* AF_UNSPEC: the kernel picks */
 };
 struct usctp_txbatch {
 	unsigned n;
@@ -103,8 +121,10 @@ void usctp_txb_put(struct usctp_txbatch *b);
 /* Room for one packet of up to cap bytes, or NULL when the batch is full
  * (flush, then retry). */
 uint8_t *usctp_txb_reserve(struct usctp_txbatch *b, size_t cap);
-/* Commit the reserved packet of len bytes for to. */
-void usctp_txb_commit(struct usctp_txbatch *b, size_t len, const struct sockaddr_storage *to);
+/* Commit the reserved packet of len bytes for to, sent from src (NULL or
+ * AF_UNSPEC: from the address the kernel's routes pick). */
+void usctp_txb_commit(struct usctp_txbatch *b, size_t len, const struct sockaddr_storage *to,
+		      const struct usctp_srcaddr *src);
 /* Send every packet in the batch (drops on error, as IP would) and empty it. */
 void usctp_txb_flush(struct usctp_txbatch *b);
 

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "rt.h"
+
 /* Bit 0: a pcap file is open; bit 1: USCTP_DEBUG >= 3. */
 extern atomic_uint usctp_trace_flags;
 
@@ -24,8 +26,11 @@ static inline bool usctp_trace_on(void)
 }
 
 /* A packet (the UDP payload: an SCTP packet) went out to peer (tx) or came
- * in from peer (!tx). Safe from any thread. */
-void usctp_trace_pkt(bool tx, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer);
+ * in from peer (!tx); local is our address (source or arrival), NULL or
+ * AF_UNSPEC if unknown (then the route towards peer tells). Safe from any
+ * thread. */
+void usctp_trace_pkt(bool tx, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
+		     const struct usctp_srcaddr *local);
 
 /* At runtime start: open USCTP_PCAP if set (and nothing is open), and
  * switch packet logging on for USCTP_DEBUG >= 3. */

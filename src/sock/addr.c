@@ -76,3 +76,48 @@ size_t usctp_addr_sa_len(const struct usctp_ipaddr *ip)
 {
 	return ip->family == 6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
+
+void usctp_ip_to_src(const struct usctp_ipaddr *ip, struct usctp_srcaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ip->family == 4) {
+		out->family = AF_INET;
+		memcpy(&out->u.v4, ip->bytes, 4);
+	} else if (ip->family == 6) {
+		out->family = AF_INET6;
+		memcpy(&out->u.v6, ip->bytes, 16);
+	} else {
+		out->family = AF_UNSPEC;
+	}
+}
+
+void usctp_ip_from_src(const struct usctp_srcaddr *in, struct usctp_ipaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (in->family == AF_INET) {
+		out->family = 4;
+		memcpy(out->bytes, &in->u.v4, 4);
+	} else if (in->family == AF_INET6) {
+		if (IN6_IS_ADDR_V4MAPPED(&in->u.v6)) {
+			out->family = 4;
+			memcpy(out->bytes, in->u.v6.s6_addr + 12, 4);
+		} else {
+			out->family = 6;
+			memcpy(out->bytes, &in->u.v6, 16);
+		}
+	}
+}
+
+int usctp_addr_route_src(void *ctx, const struct usctp_ipaddr *dst, struct usctp_ipaddr *src)
+{
+	(void)ctx;
+	struct usctp_addr d = {.ip = *dst, .udp_port = USCTP_DEFAULT_UDP_PORT};
+	struct sockaddr_storage ss;
+	usctp_addr_to_udp(&d, &ss);
+	struct usctp_srcaddr s;
+	int r = usctp_rt_route_src(&ss, &s);
+	if (r < 0)
+		return USCTP_ERR_NOT_FOUND;
+	usctp_ip_from_src(&s, src);
+	return 0;
+}

@@ -245,6 +245,9 @@ static void move_assoc(struct usctp_sock *s, struct usctp_sassoc *sa, struct usc
 	ns->nassocs = 1;
 	ns->lport = s->lport;
 	ns->bound = true; /* shares the port; the listener stays its owner */
+	/* and its addresses: those the association announced */
+	memcpy(ns->laddrs, s->laddrs, s->nladdrs * sizeof(s->laddrs[0]));
+	ns->nladdrs = s->nladdrs;
 	ns->o = s->o;
 	ns->ever_connected = true;
 	usctp_nq_move(&ns->nq, &sa->early);
@@ -698,6 +701,27 @@ static unsigned host_addrs(int family, struct usctp_ipaddr *ips, unsigned max)
 	return n;
 }
 
+/* The addresses an association of a wildcard-bound socket sends from (its
+ * paths' sources, RFC 9260 1.3); 0 while none is known. Under s->lock. */
+static unsigned assoc_locals(struct usctp_sassoc *sa, struct usctp_ipaddr *ips, unsigned cap)
+{
+	struct usctp_assoc_status st;
+	usctp_assoc_get_status(sa->a, &st);
+	unsigned n = 0;
+	for (unsigned i = 0; i < st.num_paths && n < cap; i++) {
+		struct usctp_path_status ps;
+		if (usctp_assoc_path_status(sa->a, i, &ps) < 0 || !ps.local.family)
+			continue;
+		bool seen = false;
+		for (unsigned j = 0; j < n && !seen; j++)
+			seen = ips[j].family == ps.local.family &&
+			       !memcmp(ips[j].bytes, ps.local.bytes, sizeof(ps.local.bytes));
+		if (!seen)
+			ips[n++] = ps.local;
+	}
+	return n;
+}
+
 int sctp_getladdrs(int sd, sctp_assoc_t id, struct sockaddr **addrs)
 {
 	if (!addrs)
@@ -710,11 +734,17 @@ int sctp_getladdrs(int sd, sctp_assoc_t id, struct sockaddr **addrs)
 	struct usctp_ipaddr ips[USCTP_MAX_ADDR_PARAMS];
 	unsigned n = s->nladdrs;
 	memcpy(ips, s->laddrs, n * sizeof(ips[0]));
+	if (n == 0) {
+		/* Bound to the wildcard: an association's own addresses are
+		 * those its peer knows it by (one-to-one: the connected one). */
+		struct usctp_sassoc *sa = (s->type == SOCK_STREAM || id != SCTP_FUTURE_ASSOC) ? assoc_for(s, id) : NULL;
+		if (sa && sa->a)
+			n = assoc_locals(sa, ips, USCTP_MAX_ADDR_PARAMS);
+	}
 	bool bound = s->bound;
 	uint16_t port = s->lport;
 	int family = s->family;
 	pthread_mutex_unlock(&s->lock);
-	(void)id;
 	if (!bound)
 		r = 0;
 	else {

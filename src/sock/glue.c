@@ -67,7 +67,7 @@ static uint8_t *reserve(struct usctp_sock *s, struct usctp_txbatch *b, size_t ca
 }
 
 static void ootb(const struct usctp_dgram *d, const struct usctp_common_hdr *h, const struct usctp_addr *from,
-		 uint64_t now, struct usctp_txbatch *b, struct touched *t)
+		 const struct usctp_ipaddr *to, uint64_t now, struct usctp_txbatch *b, struct touched *t)
 {
 	struct usctp_sock *l = usctp_port_owner(h->dst_port);
 	struct usctp_assoc_config cfg;
@@ -89,10 +89,13 @@ static void ootb(const struct usctp_dgram *d, const struct usctp_common_hdr *h, 
 		int r = usctp_endpoint_handle_ootb(&cfg, listening, from, d->data, d->len, now, reply,
 						   cfg.mtu, &rlen, &na);
 		if (r == USCTP_OOTB_REPLY && rlen > 0 && rlen <= cfg.mtu) {
-			struct sockaddr_storage to;
-			usctp_addr_to_udp(from, &to);
-			usctp_txb_commit(b, rlen, &to);
+			/* Answer from the address the packet was sent to: the
+			 * INIT ACK must come from where the INIT went. */
+			struct sockaddr_storage dst;
+			usctp_addr_to_udp(from, &dst);
+			usctp_txb_commit(b, rlen, &dst, &d->to);
 		} else if (r == USCTP_OOTB_NEW_ASSOC && na) {
+			usctp_assoc_learn_local(na, from, to);
 			struct usctp_sassoc *sa = l ? usctp_sa_new(l, na, from, h->src_port, cfg.mtu) : NULL;
 			if (sa) {
 				sa->peer_started = true;
@@ -122,9 +125,11 @@ static void on_input(const struct usctp_dgram *d, unsigned n, uint64_t now)
 		usctp_addr_from_udp(&d[i].from, &from);
 		if (from.udp_port == 0)
 			continue; /* RFC 6951 5.4: source port 0 is not valid encapsulation */
+		struct usctp_ipaddr to;
+		usctp_ip_from_src(&d[i].to, &to);
 		struct usctp_sassoc *sa = usctp_demux_find(h.dst_port, h.src_port, &from, h.vtag);
 		if (!sa) {
-			ootb(&d[i], &h, &from, now, b, &t);
+			ootb(&d[i], &h, &from, &to, now, b, &t);
 			continue;
 		}
 		struct usctp_sock *s = usctp_sa_lock(sa);
@@ -132,7 +137,7 @@ static void on_input(const struct usctp_dgram *d, unsigned n, uint64_t now)
 			/* The core learns the peer's UDP port per address from
 			 * packets that pass its tag checks (RFC 6951 5.4). */
 			enum usctp_state before = usctp_assoc_state(sa->a);
-			int r = usctp_assoc_read_pkt(sa->a, &from, d[i].data, d[i].len, now);
+			int r = usctp_assoc_read_pkt_at(sa->a, &from, &to, d[i].data, d[i].len, now);
 			if (usctp_log_level() >= USCTP_LOG_STATE) {
 				if (r < 0) {
 					char why[96];
@@ -178,7 +183,9 @@ static void teardown_sock(struct usctp_sock *s)
 				struct usctp_addr dst = tx.dst;
 				dst.udp_port = usctp_sa_udp_port(sa, &tx.dst);
 				usctp_addr_to_udp(&dst, &to);
-				usctp_txb_commit(b, len, &to);
+				struct usctp_srcaddr src;
+				usctp_ip_to_src(&tx.src, &src);
+				usctp_txb_commit(b, len, &to, &src);
 			}
 		}
 		if (s->assocs == sa)

@@ -124,6 +124,7 @@ void usctp_sock_assoc_config(struct usctp_sock *s, struct usctp_assoc_config *c,
 	for (unsigned i = 0; i < s->nladdrs && i < USCTP_MAX_ADDR_PARAMS; i++)
 		c->local_addrs[i] = s->laddrs[i];
 	c->num_local_addrs = s->nladdrs;
+	c->route_src = usctp_addr_route_src;
 }
 
 struct usctp_sassoc *usctp_sa_new(struct usctp_sock *s, struct usctp_assoc *a, const struct usctp_addr *peer,
@@ -320,7 +321,9 @@ int usctp_sa_service(struct usctp_sassoc *sa, struct usctp_txbatch *b, bool *kic
 		dst.udp_port = usctp_sa_udp_port(sa, &tx.dst);
 		struct sockaddr_storage to;
 		usctp_addr_to_udp(&dst, &to);
-		usctp_txb_commit(b, n, &to);
+		struct usctp_srcaddr src;
+		usctp_ip_to_src(&tx.src, &src);
+		usctp_txb_commit(b, n, &to, &src);
 	}
 	struct usctp_event ev;
 	for (int i = 0; i < 1024 && usctp_assoc_next_event(a, &ev); i++) {

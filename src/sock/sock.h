@@ -245,6 +245,11 @@ void usctp_addr_from_udp(const struct sockaddr_storage *ss, struct usctp_addr *o
 bool usctp_addr_is_loopback(const struct usctp_ipaddr *ip);
 /* Bytes a packed sockaddr of this address takes. */
 size_t usctp_addr_sa_len(const struct usctp_ipaddr *ip);
+/* The core's IP address <-> the runtime's local address (family 0 <-> AF_UNSPEC). */
+void usctp_ip_to_src(const struct usctp_ipaddr *ip, struct usctp_srcaddr *out);
+void usctp_ip_from_src(const struct usctp_srcaddr *in, struct usctp_ipaddr *out);
+/* usctp_assoc_config.route_src: the kernel's source address towards dst. */
+int usctp_addr_route_src(void *ctx, const struct usctp_ipaddr *dst, struct usctp_ipaddr *src);
 
 /* ---- glue.c ---- */
 /* Make sure the runtime runs (first use). */

@@ -111,7 +111,7 @@ static void a_batch_is_sent_with_one_flush(void **state)
 		uint8_t *p = usctp_txb_reserve(b, 1500);
 		assert_non_null(p);
 		memset(p, 'a' + i, 100);
-		usctp_txb_commit(b, 100, &ss);
+		usctp_txb_commit(b, 100, &ss, NULL);
 	}
 	usctp_txb_flush(b);
 	assert_int_equal(b->n, 0);
