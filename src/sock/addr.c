@@ -72,6 +72,12 @@ bool usctp_addr_is_loopback(const struct usctp_ipaddr *ip)
 	return memcmp(ip->bytes, lo6, 16) == 0;
 }
 
+bool usctp_addr_is_any(const struct usctp_ipaddr *ip)
+{
+	static const uint8_t zero[16];
+	return memcmp(ip->bytes, zero, ip->family == 6 ? 16 : 4) == 0;
+}
+
 size_t usctp_addr_sa_len(const struct usctp_ipaddr *ip)
 {
 	return ip->family == 6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);

@@ -499,8 +499,11 @@ static int set_locked(struct usctp_sock *s, int level, int name, const void *val
 			return -EINVAL;
 		struct usctp_addr a;
 		uint16_t sctp_port;
+		/* A wildcard address (any family) means no address, as in
+		 * FreeBSD and usrsctp: the association's or socket's port. */
 		bool has_addr = usctp_addr_from_sa((const struct sockaddr *)&u->sue_address,
-						   sizeof(u->sue_address), &a, &sctp_port) == 0;
+						   sizeof(u->sue_address), &a, &sctp_port) == 0 &&
+				!usctp_addr_is_any(&a.ip);
 		if (sa && (s->type == SOCK_SEQPACKET || sa->a)) {
 			if (!has_addr) {
 				sa->port_override = port;
@@ -835,7 +838,8 @@ static int get_locked(struct usctp_sock *s, int level, int name, void *val, sock
 			struct usctp_path_status ps;
 			bool found = false;
 			if (usctp_addr_from_sa((const struct sockaddr *)&u->sue_address,
-					       sizeof(u->sue_address), &a, &sctp_port) == 0) {
+					       sizeof(u->sue_address), &a, &sctp_port) == 0 &&
+			    !usctp_addr_is_any(&a.ip)) {
 				for (unsigned i = 0; i < cs.num_paths && !found; i++)
 					found = usctp_assoc_path_status(sa->a, i, &ps) == 0 &&
 						memcmp(&ps.addr.ip, &a.ip, sizeof(a.ip)) == 0;

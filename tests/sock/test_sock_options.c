@@ -233,11 +233,43 @@ static void live_association_options_report_its_state(void **state)
 	usctp_close(l);
 }
 
+static void udp_encaps_port_with_a_wildcard_address_is_the_default_port(void **state)
+{
+	(void)state;
+	int families[2] = {AF_INET, AF_INET6};
+	for (int f = 0; f < 2; f++) {
+		int fd = usctp_socket(families[f], SOCK_STREAM, IPPROTO_SCTP);
+		assert_true(fd >= 0);
+		struct sctp_udpencaps u;
+		memset(&u, 0, sizeof(u));
+		u.sue_address.ss_family = (sa_family_t)families[f]; /* INADDR_ANY / in6addr_any */
+		u.sue_assoc_id = SCTP_FUTURE_ASSOC;
+		u.sue_port = htons(4321);
+		assert_int_equal(usctp_setsockopt(fd, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &u, sizeof(u)),
+				 0);
+		memset(&u, 0, sizeof(u));
+		socklen_t len = sizeof(u);
+		assert_int_equal(usctp_getsockopt(fd, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &u, &len), 0);
+		assert_int_equal(ntohs(u.sue_port), 4321);
+		/* A real address still needs an association that has it. */
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&u.sue_address;
+		memset(&u, 0, sizeof(u));
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(0x7f000001);
+		u.sue_port = htons(1);
+		assert_int_equal(usctp_setsockopt(fd, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &u, sizeof(u)),
+				 -1);
+		assert_int_equal(errno, EINVAL);
+		usctp_close(fd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_option_round_trips),
 	    cmocka_unit_test(live_association_options_report_its_state),
+	    cmocka_unit_test(udp_encaps_port_with_a_wildcard_address_is_the_default_port),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
