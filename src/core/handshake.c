@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "assoc_internal.h"
+#include "endpoint.h"
 
 static uint16_t min16(uint16_t x, uint16_t y)
 {
@@ -241,8 +242,8 @@ static void setup_failed(struct usctp_assoc *a, uint32_t vtag, const uint8_t *ca
 static void add_peer_addrs(struct usctp_assoc *a, const struct usctp_ipaddr *addrs, unsigned n, uint16_t port)
 {
 	for (unsigned i = 0; i < n; i++) {
-		if (usctp_assoc_find_path_ip(a, &addrs[i]) >= 0)
-			continue;
+		if (usctp_assoc_find_path_ip(a, &addrs[i]) >= 0 || !usctp_ip_is_unicast(&addrs[i]))
+			continue; /* known, or never a destination of ours */
 		struct usctp_addr ad = {.ip = addrs[i], .udp_port = port};
 		usctp_assoc_add_path(a, &ad);
 	}

@@ -129,7 +129,9 @@ static void on_input(const struct usctp_dgram *d, unsigned n, uint64_t now)
 		usctp_ip_from_src(&d[i].to, &to);
 		struct usctp_sassoc *sa = usctp_demux_find(h.dst_port, h.src_port, &from, h.vtag);
 		if (!sa) {
-			ootb(&d[i], &h, &from, &to, now, b, &t);
+			/* RFC 9260 8.4 rule 1: never answer a broadcast or multicast. */
+			if (usctp_ip_is_unicast(&from.ip) && (!to.family || usctp_ip_is_unicast(&to)))
+				ootb(&d[i], &h, &from, &to, now, b, &t);
 			continue;
 		}
 		struct usctp_sock *s = usctp_sa_lock(sa);
