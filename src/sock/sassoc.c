@@ -414,6 +414,7 @@ bool usctp_sock_wait(struct usctp_sock *s, uint64_t deadline_ms)
 	 * non-blocking eventfd write, the only system call made under the lock. */
 	usctp_kick_flush();
 	s->waiters++;
+	s->waits++;
 	bool ok = true;
 	if (deadline_ms) {
 		struct timespec ts = {.tv_sec = (time_t)(deadline_ms / 1000),

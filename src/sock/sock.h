@@ -123,6 +123,7 @@ struct usctp_sock {
 	int so_error;	     /* one-to-one: error to report once */
 	bool ever_connected; /* one-to-one: had an association (EOF vs ENOTCONN) */
 	int waiters;	     /* threads in pthread_cond_wait */
+	uint64_t waits;	     /* waits begun, ever (lets tests see a thread block again) */
 	dev_t dev;	     /* identity of the user's end, to notice a close() behind our back */
 	ino_t ino;
 	int ufd_lib; /* the library's own dup of the user's end: readiness goes through it */

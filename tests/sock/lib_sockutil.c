@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "sockutil.h"
+#include "sock/sock.h"
 
 static uint16_t bound_port(int fd)
 {
@@ -157,4 +158,42 @@ ssize_t su_wait_notification(int fd, uint16_t type, void *buf, size_t len, int t
 			return n;
 	}
 	return -1;
+}
+
+/* Internals, read under the socket's lock: tests only. */
+static void waits_of(int fd, uint64_t *waits, int *waiters)
+{
+	struct usctp_sock *s;
+	*waits = 0;
+	*waiters = 0;
+	if (usctp_sock_get(fd, &s) < 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	*waits = s->waits;
+	*waiters = s->waiters;
+	pthread_mutex_unlock(&s->lock);
+	usctp_sock_unref(s);
+}
+
+uint64_t su_waits(int fd)
+{
+	uint64_t w;
+	int n;
+	waits_of(fd, &w, &n);
+	return w;
+}
+
+bool su_blocked_after(int fd, uint64_t since, int timeout_ms)
+{
+	uint64_t end = su_ms() + (uint64_t)timeout_ms;
+	for (;;) {
+		uint64_t w;
+		int n;
+		waits_of(fd, &w, &n);
+		if (w > since && n > 0)
+			return true;
+		if (su_ms() >= end)
+			return false;
+		usleep(1000);
+	}
 }

@@ -32,4 +32,10 @@ ssize_t su_recv(int fd, void *buf, size_t len, struct sctp_sndrcvinfo *si, int *
 /* Receive until a notification of this type arrives (data is skipped);
  * returns its length or -1 on timeout. */
 ssize_t su_wait_notification(int fd, uint16_t type, void *buf, size_t len, int timeout_ms);
+/* How many times a thread began to block on fd, ever (0 if fd is not a
+ * usctp socket). */
+uint64_t su_waits(int fd);
+/* Wait (bounded) until a thread blocks on fd after `since` waits had begun:
+ * it is then inside a usctp call on fd, waiting. True if it did. */
+bool su_blocked_after(int fd, uint64_t since, int timeout_ms);
 #endif

@@ -104,7 +104,7 @@ static void a_blocked_recv_wakes_when_data_arrives(void **state)
 	struct job j = {.fd = a, .op = 0};
 	pthread_t t;
 	pthread_create(&t, NULL, worker, &j);
-	usleep(50 * 1000);
+	assert_true(su_blocked_after(a, 0, 3000));
 	assert_false(atomic_load(&j.done));
 	assert_int_equal(sctp_sendmsg(c, "wake", 4, NULL, 0, 0, 0, 0, 0, 0), 4);
 	assert_true(wait_done(&j, 3000));
@@ -122,7 +122,7 @@ static void a_blocked_recv_returns_ebadf_when_closed_from_another_thread(void **
 	struct job j = {.fd = a, .op = 0};
 	pthread_t t;
 	pthread_create(&t, NULL, worker, &j);
-	usleep(50 * 1000);
+	assert_true(su_blocked_after(a, 0, 3000));
 	assert_false(atomic_load(&j.done));
 	assert_int_equal(usctp_close(a), 0);
 	assert_true(wait_done(&j, 3000));
@@ -142,7 +142,7 @@ static void a_blocked_accept_wakes_on_an_association_and_on_close(void **state)
 	struct job j = {.fd = l, .op = 1};
 	pthread_t t;
 	pthread_create(&t, NULL, worker, &j);
-	usleep(50 * 1000);
+	assert_true(su_blocked_after(l, 0, 3000));
 	assert_false(atomic_load(&j.done));
 	int c = usctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	su_encaps(c, udp_port);
@@ -156,8 +156,9 @@ static void a_blocked_accept_wakes_on_an_association_and_on_close(void **state)
 	usctp_close(c);
 
 	struct job k = {.fd = l, .op = 1};
+	uint64_t before = su_waits(l);
 	pthread_create(&t, NULL, worker, &k);
-	usleep(50 * 1000);
+	assert_true(su_blocked_after(l, before, 3000));
 	assert_int_equal(usctp_close(l), 0);
 	assert_true(wait_done(&k, 3000));
 	pthread_join(t, NULL);
@@ -174,16 +175,17 @@ static void a_blocked_send_waits_for_room_and_wakes_on_close(void **state)
 	struct job j = {.fd = c, .op = 2};
 	pthread_t t;
 	pthread_create(&t, NULL, worker, &j);
-	usleep(300 * 1000);
+	assert_true(su_blocked_after(c, 0, 5000));
 	assert_false(atomic_load(&j.done)); /* blocked: nobody reads */
 	/* Reading makes room: the sender progresses (still blocked later). */
+	uint64_t before = su_waits(c);
 	uint8_t buf[65536];
 	for (int i = 0; i < 4; i++)
 		assert_true(su_recv(a, buf, sizeof(buf), NULL, NULL, 3000) > 0);
-	/* Let it fill the room and block again: closing a descriptor while
-	 * another thread is between two calls on it is the application's race
-	 * (and ThreadSanitizer says so), not the behaviour under test. */
-	usleep(300 * 1000);
+	/* Let it block again: closing a descriptor while another thread is
+	 * between two calls on it is the application's race (and
+	 * ThreadSanitizer says so), not the behaviour under test. */
+	assert_true(su_blocked_after(c, before, 5000));
 	assert_false(atomic_load(&j.done));
 	assert_int_equal(usctp_close(c), 0);
 	assert_true(wait_done(&j, 3000));
