@@ -140,7 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				usctp_put32(pkt + 4, vtag);
 			if ((arg & 2) && n >= 12)
 				usctp_pkt_set_checksum(pkt, n);
-			usctp_assoc_read_pkt(s, &addr_c, pkt, n, now);
+			/* Arriving at one of a few addresses of ours (or unknown):
+			 * the source-address learning sees them all. */
+			struct usctp_ipaddr to = {.family = 4, .bytes = {10, 0, 0, (uint8_t)(arg >> 5)}};
+			usctp_assoc_read_pkt_at(s, &addr_c, (arg & 4) ? &to : NULL, pkt, n, now);
 			break;
 		}
 		case 1:
