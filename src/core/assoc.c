@@ -620,19 +620,21 @@ static void add_sack(struct usctp_assoc *a, struct usctp_wbuf *w)
 	a->stats.sacks_out++;
 }
 
-static void add_data(struct usctp_assoc *a, struct usctp_wbuf *w, unsigned pi, size_t mtu, uint64_t now)
+/* Returns whether DATA went into the packet. */
+static bool add_data(struct usctp_assoc *a, struct usctp_wbuf *w, unsigned pi, size_t mtu, uint64_t now)
 {
 	bool t3_start = false;
 	size_t max_payload = usctp_assoc_frag_point(a, mtu);
 	int n = usctp_tx_fill(a->tx, w, pi, &a->paths[pi], max_payload, now, &t3_start);
 	if (n <= 0)
-		return;
+		return false;
 	a->sent_data_since_dry = true;
 	if (usctp_tx_rtx_chunks(a->tx) == 0)
 		a->rtx_avoid = -1;
 	/* 6.3.2 R1 */
 	if (t3_start || !usctp_timer_running(&a->t3[pi]))
 		usctp_timer_start(&a->t3[pi], now, a->paths[pi].rto);
+	return true;
 }
 
 size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, uint64_t now,
@@ -679,6 +681,7 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 	size_t hn = usctp_hb_write(a, buf, cap, now, tx);
 	if (hn)
 		return hn;
+	usctp_pmtu_tick(&a->paths[pi], now);
 	size_t mtu = a->cfg.mtu;
 	if (a->paths[pi].mtu && a->paths[pi].mtu < mtu)
 		mtu = a->paths[pi].mtu;
@@ -742,10 +745,11 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 				usctp_timer_start(&a->t3[pi], now, a->paths[pi].rto);
 		}
 	}
-	if (data_ok && a->tx)
-		add_data(a, &w, pi, mtu, now);
+	bool has_data = data_ok && a->tx && add_data(a, &w, pi, mtu, now);
 	if (w.len <= USCTP_COMMON_HDR_LEN)
 		return 0;
+	if (has_data)
+		usctp_pmtu_on_data_sent(&a->paths[pi], a->cfg.mtu_base, w.len);
 	usctp_build_finish(&w);
 	a->stats.pkts_out++;
 	return w.len;

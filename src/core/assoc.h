@@ -90,6 +90,8 @@ struct usctp_assoc_config {
 	uint32_t pd_point;        /* partial delivery starts when a message holds this much (0: rcvbuf/2) */
 	int frag_interleave;      /* RFC 6458 SCTP_FRAGMENT_INTERLEAVE level: 0, 1 (default) or 2 */
 	uint32_t mtu;             /* largest SCTP packet (common header included) we send */
+	uint32_t mtu_base;        /* 0: mtu is fixed; else a path larger than this falls back to it when
+	                           * data in larger packets is lost to T3 (src/core/pmtu.h) */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;
 	uint32_t max_init_retrans;  /* Max.Init.Retransmits */
 	uint32_t assoc_max_retrans; /* Association.Max.Retrans */
@@ -357,6 +359,7 @@ struct usctp_assoc_stats {
 	uint64_t user_msgs_in, user_msgs_out, bytes_in, bytes_out;
 	uint64_t retransmits, fast_retransmits, t3_timeouts, t1_timeouts;
 	uint64_t sacks_in, sacks_out, abandoned;
+	uint64_t pmtu_fallbacks; /* a path fell back to cfg.mtu_base (pmtu.h) */
 };
 struct usctp_path_status {
 	struct usctp_addr addr;

@@ -225,6 +225,9 @@ void usctp_data_on_t3(struct usctp_assoc *a, unsigned pi, uint64_t now)
 	if (!usctp_tx_has_outstanding(a->tx, pi) && !(pi == a->fwd_path && awaiting_fwd(a)))
 		return;
 	a->stats.t3_timeouts++;
+	/* Before E1, so that cwnd restarts at one packet of the new size. */
+	if (usctp_pmtu_on_t3(p, a->cfg.mtu_base, now))
+		a->stats.pmtu_fallbacks++;
 	usctp_tx_on_t3(a->tx, pi, p, now);
 	usctp_path_backoff(p); /* E2 */
 	/* 6.4.1: what was outstanding here is retransmitted on an alternate. */

@@ -6,6 +6,7 @@
 #define USCTP_CORE_PATH_H
 
 #include "assoc.h"
+#include "pmtu.h"
 
 #define USCTP_MAX_PATHS 8
 
@@ -52,6 +53,7 @@ struct usctp_path {
 	uint32_t hb_interval_ms; /* HB.interval */
 	bool hb_enabled;         /* idle heartbeats (inactive / unconfirmed paths are probed anyway) */
 	uint32_t max_retrans;    /* Path.Max.Retrans */
+	struct usctp_pmtu pmtu;  /* packet-size fallback (pmtu.h) */
 };
 
 /* Initialise a path with the config's RTO bounds and the cc's initial window

@@ -98,7 +98,7 @@ static void apply_path(struct usctp_assoc *a, unsigned i, uint32_t hb_interval_m
 	if (path_max_retrans)
 		p->max_retrans = path_max_retrans;
 	if (mtu)
-		p->mtu = mtu;
+		usctp_pmtu_fix(p, mtu);
 	if (hb_changed)
 		usctp_hb_settings_changed(a, i, now);
 }
@@ -123,8 +123,10 @@ int usctp_assoc_set_path_params(struct usctp_assoc *a, int path_idx, uint32_t hb
 		a->def_hb_enabled = hb_enabled != 0;
 	if (path_max_retrans)
 		a->def_path_max_retrans = path_max_retrans;
-	if (mtu)
+	if (mtu) {
 		a->def_mtu = mtu;
+		a->cfg.mtu_base = 0; /* paths added later are fixed too */
+	}
 	for (unsigned i = 0; i < a->num_paths; i++)
 		apply_path(a, i, hb_interval_ms, hb_enabled, path_max_retrans, mtu, now);
 	return 0;

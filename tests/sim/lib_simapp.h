@@ -40,6 +40,11 @@ struct simapp_scenario {
 	uint32_t fixed_len;	  /* every message this long (0: a mix of sizes) */
 	uint64_t min_goodput_bps; /* node 0's bytes / (last delivery - COMM_UP) must reach this */
 	bool quiet;		  /* do not print the failure dump (expected failures) */
+	uint32_t mtu, mtu_base;	  /* both nodes' cfg.mtu (0: the default) and cfg.mtu_base */
+	uint32_t rcvbuf;	  /* both nodes' cfg.rcvbuf (0: the default) */
+	const struct sim_link_cfg *link[2]; /* link[i]: node i -> 1 - i (NULL: the profile's) */
+	uint32_t send_burst;	  /* paced senders: send_burst messages every send_every_ms (0: no pacing) */
+	uint32_t send_every_ms;
 };
 
 struct simapp_result {
@@ -52,6 +57,7 @@ struct simapp_result {
 	uint64_t goodput_bps;	      /* node 0 to node 1, from COMM_UP to the last delivery */
 	unsigned aborted_after_close; /* peer ended by an ABORT racing SHUTDOWN COMPLETE */
 	unsigned interleaved;	      /* pieces of one message read between pieces of another */
+	uint64_t t3_timeouts[2], pmtu_fallbacks[2]; /* per node */
 };
 
 /*

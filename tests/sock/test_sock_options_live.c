@@ -45,7 +45,9 @@ struct pair {
 	struct sockaddr_storage peer; /* the server's address, as the client sees it */
 };
 
-static void pair_open(struct pair *p)
+/* A connected pair; tmpl_mtu: the client's template SPP_PMTUD_DISABLE
+ * spp_pathmtu (0: none). */
+static void pair_open_mtu(struct pair *p, uint32_t tmpl_mtu)
 {
 	uint16_t lport;
 	p->l = su_listener(AF_INET, SOCK_STREAM, &lport);
@@ -55,6 +57,14 @@ static void pair_open(struct pair *p)
 	su_encaps(p->c, udp_port);
 	hb_off(p->c);
 	hb_off(p->l);
+	if (tmpl_mtu) {
+		struct sctp_paddrparams pp;
+		memset(&pp, 0, sizeof(pp));
+		pp.spp_flags = SPP_PMTUD_DISABLE;
+		pp.spp_pathmtu = tmpl_mtu;
+		int r = usctp_setsockopt(p->c, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp));
+		assert_int_equal(r, 0);
+	}
 	socklen_t len = su_loopback(AF_INET, lport, &p->peer);
 	assert_int_equal(usctp_connect(p->c, (struct sockaddr *)&p->peer, len), 0);
 	p->a = usctp_accept(p->l, NULL, NULL);
@@ -65,6 +75,11 @@ static void pair_open(struct pair *p)
 	assert_int_equal(usctp_getsockopt(p->c, IPPROTO_SCTP, SCTP_STATUS, &st, &sl), 0);
 	assert_int_equal(st.sstat_state, SCTP_ESTABLISHED);
 	p->cid = st.sstat_assoc_id;
+}
+
+static void pair_open(struct pair *p)
+{
+	pair_open_mtu(p, 0);
 }
 
 static void pair_close(struct pair *p)
@@ -167,6 +182,36 @@ static void fixed_path_mtu_on_the_peer_address_bounds_its_packets(void **state)
 	((struct sockaddr_in *)&pp.spp_address)->sin_addr.s_addr = htonl(0x0a000001);
 	assert_int_equal(usctp_setsockopt(p.c, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp)), -1);
 	assert_int_equal(errno, EINVAL);
+	pair_close(&p);
+}
+
+static uint32_t client_path_mtu(struct pair *p)
+{
+	struct sctp_paddrparams got;
+	memset(&got, 0, sizeof(got));
+	memcpy(&got.spp_address, &p->peer, sizeof(p->peer));
+	got.spp_assoc_id = p->cid;
+	socklen_t l = sizeof(got);
+	assert_int_equal(usctp_getsockopt(p->c, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &got, &l), 0);
+	return got.spp_pathmtu;
+}
+
+/* Loopback paths start with 65000-byte packets (they fall back to 1472 on
+ * loss, src/core/pmtu.h); the template's fixed MTU is taken as it is, also
+ * above that. */
+static void loopback_path_starts_at_65000_and_template_mtu_fixes_it(void **state)
+{
+	(void)state;
+	struct pair p;
+	pair_open(&p);
+	assert_int_equal(client_path_mtu(&p), 65000);
+	pair_close(&p);
+	pair_open_mtu(&p, 65507);
+	assert_int_equal(client_path_mtu(&p), 65507);
+	pair_close(&p);
+	pair_open_mtu(&p, 1500);
+	assert_int_equal(client_path_mtu(&p), 1500);
+	assert_int_equal(chunks_for_message(&p, 10000), 7); /* 1500 - 28 = 1472 per chunk */
 	pair_close(&p);
 }
 
@@ -479,6 +524,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(maxseg_on_an_established_association_bounds_its_data_chunks),
 	    cmocka_unit_test(fixed_path_mtu_on_the_peer_address_bounds_its_packets),
+	    cmocka_unit_test(loopback_path_starts_at_65000_and_template_mtu_fixes_it),
 	    cmocka_unit_test(heartbeat_on_demand_goes_out_and_is_answered),
 	    cmocka_unit_test(heartbeats_enabled_live_flow_then_stop_when_disabled),
 	    cmocka_unit_test(rtoinfo_on_an_established_association_is_the_rto_in_use),
