@@ -262,6 +262,7 @@ int run_client(void)
 				fail("SCTP_ABORT: %s", strerror(errno));
 		} else {
 			int r;
+			quiet_to_stragglers();
 			if (o.end == END_EOF) {
 				struct sctp_sndinfo si;
 				memset(&si, 0, sizeof si);

@@ -36,6 +36,9 @@ int send_msg(struct socket *s, const uint8_t *buf, size_t len, uint16_t sid, uin
 /* Whether everything sent on association id was acknowledged (bounded wait). */
 void wait_drained(struct socket *s, sctp_assoc_t id, uint64_t max_ms);
 
+/* Before we send SHUTDOWN: late packets of the association get no ABORT. */
+void quiet_to_stragglers(void);
+
 /* Waits (bounded) until the one-to-one socket's association is gone. */
 void wait_gone(struct socket *c, uint64_t max_ms);
 

@@ -50,6 +50,8 @@ static void serve(struct socket *s, uint64_t deadline)
 					/* The server ends it (an ABORT discards what is queued). */
 					if (o.abort_first)
 						wait_drained(s, pri.assoc, 10000);
+					else
+						quiet_to_stragglers();
 					struct sctp_sndinfo si;
 					memset(&si, 0, sizeof si);
 					si.snd_flags = o.abort_first ? SCTP_ABORT : SCTP_EOF;

@@ -181,6 +181,25 @@ void wait_drained(struct socket *s, sctp_assoc_t id, uint64_t max_ms)
 }
 
 /*
+ * The side that sends SHUTDOWN deletes its association first (when it sends
+ * SHUTDOWN COMPLETE), while the relay may still hold back or duplicate
+ * packets of it. Such a straggler is then out of the blue here and usrsctp
+ * answers it with an ABORT with the T bit (RFC 9260 8.4 rule 8, a SHOULD).
+ * If our SHUTDOWN COMPLETE was lost, or is overtaken by that ABORT, the peer
+ * is still in SHUTDOWN-ACK-SENT and accepts the ABORT (8.5.1 B): its
+ * association ends by an abort although everything was delivered. With
+ * sctp_blackhole 2 usrsctp drops such packets silently; it still answers a
+ * retransmitted SHUTDOWN ACK with SHUTDOWN COMPLETE (8.4 rule 5), which is
+ * all the peer needs from us then. Global to the stack, and set before the
+ * SHUTDOWN: a straggler may arrive right after our SHUTDOWN COMPLETE.
+ */
+void quiet_to_stragglers(void)
+{
+	if (usrsctp_sysctl_set_sctp_blackhole(2) != 0)
+		fail("sctp_blackhole: %s", strerror(errno));
+}
+
+/*
  * After EOF the association may still be finishing its SHUTDOWN. Closing it
  * then races inside usrsctp 0.9.5 (a double free between usrsctp_close and
  * its input thread), so wait (bounded) until it is gone.
