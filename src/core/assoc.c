@@ -869,7 +869,7 @@ int usctp_assoc_path_status(const struct usctp_assoc *a, unsigned idx, struct us
 	memset(ps, 0, sizeof(*ps));
 	ps->addr = p->addr;
 	ps->local = p->local;
-	ps->active = p->state == USCTP_PATH_ACTIVE;
+	ps->active = p->state == USCTP_PATH_ACTIVE && !p->no_source;
 	ps->confirmed = p->confirmed;
 	ps->cwnd = p->cwnd;
 	ps->ssthresh = p->ssthresh;

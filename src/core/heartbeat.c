@@ -83,6 +83,8 @@ uint64_t usctp_hb_expiry(const struct usctp_assoc *a)
 		return t;
 	for (unsigned i = 0; i < a->num_paths; i++) {
 		const struct usctp_path *p = &a->paths[i];
+		if (p->no_source)
+			continue;
 		if (!p->confirmed && !p->hb_outstanding && p->hb_due < a->probe_next)
 			t = usctp_time_min(t, a->probe_next); /* waits for its probing slot */
 		else
@@ -141,6 +143,8 @@ void usctp_hb_on_timer(struct usctp_assoc *a, uint64_t now)
 	int probe = -1; /* the unconfirmed path waiting longest for a probe */
 	for (unsigned i = 0; i < a->num_paths && !a->dead; i++) {
 		struct usctp_path *p = &a->paths[i];
+		if (p->no_source)
+			continue; /* never probed: nothing of ours can reach it */
 		if (p->hb_outstanding && now >= p->hb_timeout_at && !on_timeout(a, i, now))
 			return;
 		if (p->hb_due == USCTP_TIME_NEVER || now < p->hb_due)
@@ -179,6 +183,8 @@ size_t usctp_hb_write(struct usctp_assoc *a, uint8_t *buf, size_t cap, uint64_t 
 		if (!p->hb_send)
 			continue;
 		p->hb_send = false;
+		if (p->no_source)
+			continue;
 		uint8_t info[HB_INFO_LEN];
 		memset(info, 0, sizeof(info));
 		usctp_put32(info, i);

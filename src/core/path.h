@@ -28,6 +28,9 @@ struct usctp_path {
 	struct usctp_addr addr;
 	struct usctp_ipaddr local; /* family 0: not chosen yet, the network picks */
 	bool local_learnt;         /* local is where the peer reached us, not a rule's pick */
+	bool no_source;            /* none of our addresses the peer knows can reach it
+	                            * (another family; an IPv6 link-local destination,
+	                            * whose interface we do not know): never sent to */
 	enum usctp_path_state state;
 	bool confirmed;        /* 5.4: confirmed by a HEARTBEAT ACK or by the handshake */
 	uint32_t mtu;          /* largest SCTP packet on this path */

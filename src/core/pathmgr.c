@@ -12,7 +12,7 @@
 
 bool usctp_pm_usable(const struct usctp_path *p)
 {
-	return p->state == USCTP_PATH_ACTIVE && p->confirmed;
+	return p->state == USCTP_PATH_ACTIVE && p->confirmed && !p->no_source;
 }
 
 unsigned usctp_pm_data_path(const struct usctp_assoc *a)
@@ -25,10 +25,10 @@ unsigned usctp_pm_data_path(const struct usctp_assoc *a)
 			return i;
 	/* Nothing is active: keep trying a confirmed path (the primary first);
 	 * data never goes to an unconfirmed address (5.4). */
-	if (pri < a->num_paths && a->paths[pri].confirmed)
+	if (pri < a->num_paths && a->paths[pri].confirmed && !a->paths[pri].no_source)
 		return pri;
 	for (unsigned i = 0; i < a->num_paths; i++)
-		if (a->paths[i].confirmed)
+		if (a->paths[i].confirmed && !a->paths[i].no_source)
 			return i;
 	return pri;
 }
@@ -147,6 +147,12 @@ void usctp_pm_pick_local(struct usctp_assoc *a, unsigned idx)
 	struct usctp_path *p = &a->paths[idx];
 	if (p->local.family)
 		return; /* chosen once: a new source would be a new route (7.2.5.2) */
+	if (scope_of(&p->addr.ip) == SCOPE_LINK && p->addr.ip.family == 6) {
+		/* fe80::/10 means nothing without its interface, which an
+		 * address parameter does not carry. */
+		p->no_source = true;
+		return;
+	}
 	const struct usctp_ipaddr *set;
 	unsigned n = local_set(a, &set), same_family = 0;
 	const struct usctp_ipaddr *first = NULL, *scoped = NULL;
@@ -160,8 +166,13 @@ void usctp_pm_pick_local(struct usctp_assoc *a, unsigned idx)
 		if (!scoped && scope_of(&set[i]) == want)
 			scoped = &set[i];
 	}
+	/* Knowing our addresses (n > 0) but none of this family, the peer
+	 * would see any source the network picks as a stranger and answer
+	 * out of the blue (an ABORT): the address is never sent to. Not
+	 * knowing them yet, the network picks for now. */
+	p->no_source = n > 0 && !first;
 	if (!first)
-		return; /* no address of its family: the network picks */
+		return;
 	if (same_family > 1 && a->cfg.route_src) {
 		/* Several candidates: the one the routes would use anyway
 		 * leaves by the right interface and is known to the peer. */

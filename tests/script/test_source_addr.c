@@ -82,7 +82,7 @@ static void announced_none_every_path_sends_from_where_the_peer_reached_us(void 
 	scr_free(&s);
 }
 
-static void a_peer_address_of_another_family_gets_no_source(void **st)
+static void a_peer_address_no_source_of_ours_can_reach_is_never_sent_to(void **st)
 {
 	(void)st;
 	struct scr s;
@@ -95,9 +95,25 @@ static void a_peer_address_of_another_family_gets_no_source(void **st)
 	six.ip.bytes[0] = 0xfd;
 	six.ip.bytes[15] = 2;
 	assert_int_equal(usctp_assoc_add_peer_addr(s.a, &six), 0);
-	/* No IPv6 address of ours is known: the network picks the source. */
+	/* No IPv6 address of ours is known to the peer: a source the network
+	 * picked would be a stranger to it (it answers ABORT, as usrsctp
+	 * does), so the address is never sent to, not even probed. */
 	assert_int_equal(mh_path(&s, 1).local.family, 0);
+	assert_false(mh_path(&s, 1).active);
 	assert_true(local_is(&s, 0, &me));
+	/* An IPv6 link-local address is not reachable without its interface. */
+	struct usctp_addr ll = six;
+	ll.ip.bytes[0] = 0xfe;
+	ll.ip.bytes[1] = 0x80;
+	assert_int_equal(usctp_assoc_add_peer_addr(s.a, &ll), 0);
+	assert_false(mh_path(&s, 2).active);
+	for (int i = 0; i < 40; i++) {
+		scr_advance(&s, MS(500));
+		unsigned n = scr_flush(&s);
+		for (unsigned k = 0; k < n; k++)
+			assert_int_equal(s.out[k].ti.path, 0);
+	}
+	assert_int_equal(usctp_assoc_state(s.a), USCTP_ESTABLISHED);
 	scr_free(&s);
 }
 
@@ -200,7 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(announced_none_every_path_sends_from_where_the_peer_reached_us),
-	    cmocka_unit_test(a_peer_address_of_another_family_gets_no_source),
+	    cmocka_unit_test(a_peer_address_no_source_of_ours_can_reach_is_never_sent_to),
 	    cmocka_unit_test(announced_addresses_are_chosen_by_route_then_by_scope),
 	    cmocka_unit_test(the_address_the_peer_used_wins_until_data_flows),
 	    cmocka_unit_test(an_active_open_from_an_announced_address_sends_its_init_from_it),
