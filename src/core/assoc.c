@@ -488,17 +488,6 @@ done:
 	usctp_assoc_drain_failed(a);
 }
 
-static bool pkt_has_chunk(const uint8_t *pkt, size_t len, uint8_t type)
-{
-	struct usctp_chunk_iter it;
-	struct usctp_chunk c;
-	usctp_chunk_iter_init(&it, pkt, len);
-	while (usctp_chunk_next(&it, &c) == 1)
-		if (c.type == type)
-			return true;
-	return false;
-}
-
 static int drop(struct usctp_assoc *a, int why)
 {
 	a->stats.pkts_dropped++;
@@ -569,7 +558,7 @@ int usctp_assoc_read_pkt_at(struct usctp_assoc *a, const struct usctp_addr *from
 	default:
 		/* 8.5.1 E: SHUTDOWN ACK during setup is out of the blue (8.4 rule 5). */
 		if ((a->state == USCTP_COOKIE_WAIT || a->state == USCTP_COOKIE_ECHOED) &&
-		    pkt_has_chunk(pkt, len, USCTP_CHUNK_SHUTDOWN_ACK)) {
+		    usctp_pkt_has_chunk(pkt, len, USCTP_CHUNK_SHUTDOWN_ACK)) {
 			uint8_t sc[4];
 			struct usctp_wbuf w;
 			usctp_wbuf_init(&w, sc, sizeof(sc));

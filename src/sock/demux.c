@@ -76,13 +76,64 @@ void usctp_demux_add_paths(struct usctp_sassoc *sa)
 	pthread_mutex_unlock(&demux_lock);
 }
 
+/*
+ * Recently deleted associations. SCTP has no TIME-WAIT: the side that sends
+ * SHUTDOWN COMPLETE forgets the association at once, and a packet of it
+ * still in flight (delayed, reordered, duplicated) then arrives out of the
+ * blue. Answering it with ABORT (RFC 9260 8.4 rule 8, a SHOULD) can overtake
+ * our SHUTDOWN COMPLETE, and the peer, still in SHUTDOWN-ACK-SENT, must take
+ * the ABORT (8.5.1 B): a clean close turns into COMM_LOST over there. For a
+ * few seconds such stragglers (our old tag) are dropped silently instead;
+ * a SHUTDOWN ACK is still answered (8.4 rule 5: our SHUTDOWN COMPLETE was
+ * lost). A fixed ring: the oldest entry makes room, never an allocation.
+ */
+#define TOMBS 512
+#define TOMB_NS (5ull * 1000000000ull)
+
+static struct tomb {
+	uint16_t lport, pport;
+	uint32_t vtag;
+	struct usctp_ipaddr ip;
+	uint64_t until;
+} tombs[TOMBS];
+static unsigned tomb_next;
+
+bool usctp_demux_recently_closed(uint16_t lport, uint16_t pport, const struct usctp_ipaddr *ip, uint32_t vtag,
+				 uint64_t now)
+{
+	bool hit = false;
+	pthread_mutex_lock(&demux_lock);
+	for (unsigned i = 0; i < TOMBS && !hit; i++) {
+		const struct tomb *t = &tombs[i];
+		hit = t->until > now && t->vtag == vtag && t->lport == lport && t->pport == pport &&
+		      ip_eq(&t->ip, ip);
+	}
+	pthread_mutex_unlock(&demux_lock);
+	return hit;
+}
+
+void usctp_demux_reset(void)
+{
+	pthread_mutex_lock(&demux_lock);
+	memset(tombs, 0, sizeof(tombs));
+	tomb_next = 0;
+	pthread_mutex_unlock(&demux_lock);
+}
+
 void usctp_demux_del(struct usctp_sassoc *sa)
 {
+	uint64_t until = usctp_now() + TOMB_NS;
+	uint32_t vtag = atomic_load(&sa->local_vtag);
 	pthread_mutex_lock(&demux_lock);
 	for (unsigned i = 0; i < sa->nents; i++) {
 		struct usctp_demux_ent *e = &sa->ents[i];
 		if (!e->hashed)
 			continue;
+		if (vtag) {
+			struct tomb *t = &tombs[tomb_next++ % TOMBS];
+			*t = (struct tomb){.lport = sa->lport, .pport = sa->pport, .vtag = vtag, .ip = e->ip,
+					   .until = until};
+		}
 		size_t h = hash(sa->lport, sa->pport, &e->ip);
 		for (struct usctp_demux_ent **pp = &buckets[h]; *pp; pp = &(*pp)->hnext) {
 			if (*pp == e) {

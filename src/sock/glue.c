@@ -130,8 +130,15 @@ static void on_input(const struct usctp_dgram *d, unsigned n, uint64_t now)
 		struct usctp_sassoc *sa = usctp_demux_find(h.dst_port, h.src_port, &from, h.vtag);
 		if (!sa) {
 			/* RFC 9260 8.4 rule 1: never answer a broadcast or multicast. */
-			if (usctp_ip_is_unicast(&from.ip) && (!to.family || usctp_ip_is_unicast(&to)))
-				ootb(&d[i], &h, &from, &to, now, b, &t);
+			if (!usctp_ip_is_unicast(&from.ip) || (to.family && !usctp_ip_is_unicast(&to)))
+				continue;
+			/* A straggler of an association just closed: silence
+			 * (demux.c), but for a SHUTDOWN ACK, which 8.4 rule 5
+			 * answers with SHUTDOWN COMPLETE. */
+			if (h.vtag && usctp_demux_recently_closed(h.dst_port, h.src_port, &from.ip, h.vtag, now) &&
+			    !usctp_pkt_has_chunk(d[i].data, d[i].len, USCTP_CHUNK_SHUTDOWN_ACK))
+				continue;
+			ootb(&d[i], &h, &from, &to, now, b, &t);
 			continue;
 		}
 		struct usctp_sock *s = usctp_sa_lock(sa);
@@ -242,6 +249,7 @@ void usctp_finish(void)
 {
 	usctp_rt_stop();
 	usctp_registry_reset();
+	usctp_demux_reset();
 }
 
 uint16_t usctp_udp_port(void)

@@ -174,6 +174,12 @@ void usctp_demux_add(struct usctp_sassoc *sa);
 /* Hash every peer address the core now knows for sa (after COMM_UP). */
 void usctp_demux_add_paths(struct usctp_sassoc *sa);
 void usctp_demux_del(struct usctp_sassoc *sa);
+/* Was an association (lport, pport, peer ip) with our tag vtag deleted a
+ * moment ago? Its stragglers are dropped, not answered (demux.c). */
+bool usctp_demux_recently_closed(uint16_t lport, uint16_t pport, const struct usctp_ipaddr *ip, uint32_t vtag,
+				 uint64_t now);
+/* Forget them (runtime stop). */
+void usctp_demux_reset(void);
 /* Referenced association for a packet, or NULL. vtag picks among several. */
 struct usctp_sassoc *usctp_demux_find(uint16_t lport, uint16_t pport, const struct usctp_addr *from,
 				      uint32_t vtag);

@@ -143,3 +143,14 @@ int usctp_pkt_validate(const uint8_t *pkt, size_t len)
 		return USCTP_ERR_BAD_BUNDLING;
 	return n;
 }
+
+bool usctp_pkt_has_chunk(const uint8_t *pkt, size_t len, uint8_t type)
+{
+	struct usctp_chunk_iter it;
+	struct usctp_chunk c;
+	usctp_chunk_iter_init(&it, pkt, len);
+	while (usctp_chunk_next(&it, &c) == 1)
+		if (c.type == type)
+			return true;
+	return false;
+}

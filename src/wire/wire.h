@@ -243,6 +243,8 @@ void usctp_chunk_iter_init(struct usctp_chunk_iter *it, const uint8_t *pkt, size
  * stays at the error.
  */
 int usctp_chunk_next(struct usctp_chunk_iter *it, struct usctp_chunk *out);
+/* Whether a chunk of type is among the packet's well-formed leading chunks. */
+bool usctp_pkt_has_chunk(const uint8_t *pkt, size_t len, uint8_t type);
 
 /* ------------------------------------------------------------------ */
 /* Parameter / error-cause iteration (TLVs inside a chunk's value)     */
