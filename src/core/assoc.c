@@ -144,12 +144,37 @@ void usctp_assoc_drain_failed(struct usctp_assoc *a)
 	}
 }
 
+/*
+ * No fragment will come now: partial deliveries end, or the one the user has
+ * begun would hold back (interleave levels 0 and 1) the complete messages
+ * queued behind it, which stay readable after the end: the peer saw them
+ * acknowledged and reports them to nobody.
+ */
+static void abort_partial_deliveries(struct usctp_assoc *a)
+{
+	uint16_t sid;
+	uint32_t ssn;
+	int rc;
+	for (int guard = 0; guard < 1 << 20 && (rc = usctp_rx_abort_partial(a->rx, &sid, &ssn)) >= 0;
+	     guard++) {
+		if (rc == 0)
+			continue; /* the user saw none of it */
+		struct usctp_event *e = usctp_ev_push(a, USCTP_EV_PARTIAL_DELIVERY_ABORTED);
+		if (e) {
+			e->pd_sid = sid;
+			e->pd_ssn = ssn;
+		}
+	}
+}
+
 void usctp_assoc_terminate(struct usctp_assoc *a)
 {
 	if (a->tx) {
 		usctp_tx_fail_all(a->tx);
 		usctp_assoc_drain_failed(a);
 	}
+	if (a->rx)
+		abort_partial_deliveries(a);
 	usctp_assoc_stop_timers(a);
 	a->state = USCTP_CLOSED;
 	a->dead = true;

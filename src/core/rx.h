@@ -111,9 +111,10 @@ int usctp_rx_build_sack(struct usctp_rx *rx, struct usctp_wbuf *w);
  * new_cum_tsn is not newer (the first fragments of a message abandoned
  * afterwards may wait at or below the cumulative TSN); unordered fragments
  * are then dropped only where provably dead (a TSN next to their run, at or
- * below the cumulative TSN, came and did not continue it). Returns 1 if a partial delivery in progress was
- * aborted by it (*pd_sid / *pd_ssn set, to the first one if several; either
- * pointer may be NULL), else 0.
+ * below the cumulative TSN, came and did not continue it). Returns 1 if it
+ * aborted a partial delivery the user had read part of (*pd_sid / *pd_ssn
+ * set, to the first one if several; either pointer may be NULL), else 0 (one
+ * the user had read nothing of is dropped unreported).
  *
  * Details: for a listed stream, whole messages with SSN <= ssn still waiting
  * are delivered and incomplete ones dropped. Unordered fragments at or below
@@ -124,6 +125,18 @@ int usctp_rx_build_sack(struct usctp_rx *rx, struct usctp_wbuf *w);
  */
 int usctp_rx_forward_tsn(struct usctp_rx *rx, const struct usctp_fwd_tsn_chunk *f, uint16_t *pd_sid,
 			 uint32_t *pd_ssn);
+
+/*
+ * The association is over: no fragment will come again. Drops one message in
+ * partial delivery per call: it can never complete, and at interleave levels
+ * 0 and 1 one the user has begun holds back every complete message queued
+ * behind it (messages the peer saw acknowledged, so will never report as
+ * failed). Returns 1 when the message dropped had been partly read (*sid /
+ * *ssn set: the caller reports PARTIAL_DELIVERY_ABORTED), 0 when the user had
+ * seen none of it, USCTP_ERR_NOT_FOUND when none is left. Complete messages
+ * stay readable.
+ */
+int usctp_rx_abort_partial(struct usctp_rx *rx, uint16_t *sid, uint32_t *ssn);
 
 /* Is there something usctp_rx_read would return? */
 bool usctp_rx_readable(const struct usctp_rx *rx);

@@ -70,12 +70,17 @@ static void drop_dead_unordered(struct usctp_rx *rx)
 		usctp_rx_uq_fix(rx);
 }
 
+/* Only a message the user has read part of is reported: of one never begun
+ * the user knows nothing (at interleave levels 0 and 1 it may wait behind
+ * another partly read message), and its stream and SSN would be mistaken
+ * for those of the message the user is in. */
 static void pd_abort(struct usctp_rx *rx, struct usctp_rx_msg *m, int *aborted, uint16_t *pd_sid,
 		     uint32_t *pd_ssn)
 {
+	bool begun = rx->streams[m->sid].rd == m;
 	if (!m->unordered)
 		rx->streams[m->sid].pd = NULL;
-	if (!*aborted) {
+	if (begun && !*aborted) {
 		*aborted = 1;
 		if (pd_sid)
 			*pd_sid = m->sid;

@@ -444,3 +444,23 @@ void usctp_rx_unordered_try(struct usctp_rx *rx, struct usctp_rx_frag *f)
 		rx->utail = start_pred;
 	rx->urun.valid = false;
 }
+
+/* ------------------------------------------------------------------ */
+/* End of the association                                              */
+/* ------------------------------------------------------------------ */
+
+int usctp_rx_abort_partial(struct usctp_rx *rx, uint16_t *sid, uint32_t *ssn)
+{
+	struct usctp_rx_msg *m = rx->pd_list;
+
+	if (!m)
+		return USCTP_ERR_NOT_FOUND;
+	struct usctp_rx_stream *s = &rx->streams[m->sid];
+	bool begun = s->rd == m;
+	if (s->pd == m)
+		s->pd = NULL;
+	*sid = m->sid;
+	*ssn = m->ssn;
+	usctp_rx_msg_discard(rx, m);
+	return begun ? 1 : 0;
+}
