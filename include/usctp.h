@@ -523,6 +523,9 @@ struct usctp_stats {
 	uint32_t peer_rwnd, local_rwnd, queued_bytes;
 	uint16_t instreams, outstreams;
 	uint32_t num_paths;
+	/* times a path fell back to its base packet size after losing large
+	 * packets to a T3 timeout (docs/design.md, "Path MTU") */
+	uint64_t pmtu_fallbacks;
 };
 /*
  * Fill *st for association id of sd (one-to-one sockets: id is ignored).

@@ -603,14 +603,16 @@ static int run_client(const struct opts *o)
 		       "pct\":%u,"
 		       "\"msgs\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"duration_s\":%.6f,\"mb_per_s\":%.3f,"
 		       "\"msgs_per_s\":%.1f,\"retransmits\":%" PRIu64 ",\"fast_retransmits\":%" PRIu64
-		       ",\"t3_timeouts\":%" PRIu64 ",\"pkts_out\":%" PRIu64 ",\"pkts_in\":%" PRIu64
+		       ",\"t3_timeouts\":%" PRIu64 ",\"pmtu_fallbacks\":%" PRIu64 ",\"pkts_out\":%" PRIu64
+		       ",\"pkts_in\":%" PRIu64
 		       ",\"srtt_ms\":%u,"
 		       "\"server\":{\"msgs\":%" PRIu64 ",\"bytes\":%" PRIu64
 		       ",\"duration_s\":%.6f,\"mb_per_s\":%.3f,"
 		       "\"msgs_per_s\":%.1f},\"counts_match\":%s",
 		       o->latency ? "latency" : "throughput", o->len, o->streams, o->unordered_pct, msgs,
 		       bytes, dur, (double)bytes / dur / 1e6, (double)msgs / dur, st.retransmits,
-		       st.fast_retransmits, st.t3_timeouts, st.pkts_out, st.pkts_in, st.srtt_ms, s_msgs,
+		       st.fast_retransmits, st.t3_timeouts, st.pmtu_fallbacks, st.pkts_out, st.pkts_in,
+		       st.srtt_ms, s_msgs,
 		       s_bytes, s_dur, s_dur > 0 ? (double)s_bytes / s_dur / 1e6 : 0,
 		       s_dur > 0 ? (double)s_msgs / s_dur : 0,
 		       have_res && s_msgs == msgs && s_bytes == bytes ? "true" : "false");
@@ -625,9 +627,10 @@ static int run_client(const struct opts *o)
 		printf("[client] sent %" PRIu64 " msgs, %.3f MB in %.3f s: %.2f MB/s, %.0f msgs/s\n", msgs,
 		       (double)bytes / 1e6, dur, (double)bytes / dur / 1e6, (double)msgs / dur);
 		printf("[client] retransmissions %" PRIu64 " (fast %" PRIu64 "), T3 timeouts %" PRIu64
-		       ", packets out %" PRIu64 " in %" PRIu64 ", srtt %u ms, rto %u ms\n",
-		       st.retransmits, st.fast_retransmits, st.t3_timeouts, st.pkts_out, st.pkts_in,
-		       st.srtt_ms, st.rto_ms);
+		       " (packet size fallbacks %" PRIu64 "), packets out %" PRIu64 " in %" PRIu64
+		       ", srtt %u ms, rto %u ms, path mtu %u\n",
+		       st.retransmits, st.fast_retransmits, st.t3_timeouts, st.pmtu_fallbacks, st.pkts_out,
+		       st.pkts_in, st.srtt_ms, st.rto_ms, st.mtu);
 		if (have_res)
 			printf("[server] received %" PRIu64
 			       " msgs, %.3f MB in %.3f s: %.2f MB/s, %.0f msgs/s%s\n",

@@ -883,6 +883,7 @@ int usctp_assoc_path_status(const struct usctp_assoc *a, unsigned idx, struct us
 	memset(ps, 0, sizeof(*ps));
 	ps->addr = p->addr;
 	ps->local = p->local;
+	ps->mtu_adapts = a->cfg.mtu_base && !p->pmtu.fixed;
 	ps->active = p->state == USCTP_PATH_ACTIVE && !p->no_source;
 	ps->confirmed = p->confirmed;
 	ps->cwnd = p->cwnd;

@@ -366,6 +366,7 @@ struct usctp_path_status {
 	struct usctp_ipaddr local; /* our address packets to addr come from (family 0: not chosen) */
 	bool active, confirmed;
 	uint32_t cwnd, ssthresh, flight, mtu;
+	bool mtu_adapts;           /* mtu may fall back and return (pmtu.h); false: fixed */
 	uint32_t srtt_ms, rttvar_ms, rto_ms;
 	uint32_t error_count;
 	/* its SCTP_PEER_ADDR_PARAMS settings (usctp_assoc_set_path_params) */

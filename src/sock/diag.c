@@ -68,6 +68,7 @@ static void fill(const struct usctp_sassoc *sa, struct usctp_stats *st)
 	st->sacks_in = c->sacks_in;
 	st->sacks_out = c->sacks_out;
 	st->abandoned = c->abandoned;
+	st->pmtu_fallbacks = c->pmtu_fallbacks;
 	st->peer_rwnd = cs.peer_rwnd;
 	st->local_rwnd = cs.local_rwnd;
 	st->queued_bytes = cs.queued_bytes;

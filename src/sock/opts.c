@@ -613,8 +613,10 @@ static int get_paddrparams(struct usctp_sock *s, struct sctp_paddrparams *p)
 		p->spp_assoc_id = sa->id;
 		p->spp_hbinterval = ps.hb_interval_ms;
 		p->spp_pathmaxrxt = (uint16_t)(ps.path_max_retrans > 65535 ? 65535 : ps.path_max_retrans);
-		/* No PMTU discovery here: a path's MTU is fixed. */
-		p->spp_flags = (ps.hb_enabled ? SPP_HB_ENABLE : SPP_HB_DISABLE) | SPP_PMTUD_DISABLE;
+		/* A path's size adapts (falls back on loss of large packets,
+		 * src/core/pmtu.h) unless the user fixed it. */
+		p->spp_flags = (ps.hb_enabled ? SPP_HB_ENABLE : SPP_HB_DISABLE) |
+			       (ps.mtu_adapts ? SPP_PMTUD_ENABLE : SPP_PMTUD_DISABLE);
 		p->spp_pathmtu = ps.mtu;
 		return 0;
 	}

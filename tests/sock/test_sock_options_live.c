@@ -115,6 +115,8 @@ static uint64_t chunks_for_message(struct pair *p, size_t len)
 	}
 	assert_int_equal(got, len);
 	struct usctp_stats st = stats_of(p->c);
+	/* Nothing lost here: no reason to shrink the packets. */
+	assert_int_equal(st.t3_timeouts == 0 ? st.pmtu_fallbacks : 0, 0);
 	return st.data_chunks_out - st.retransmits - before;
 }
 
@@ -185,7 +187,7 @@ static void fixed_path_mtu_on_the_peer_address_bounds_its_packets(void **state)
 	pair_close(&p);
 }
 
-static uint32_t client_path_mtu(struct pair *p)
+static uint32_t client_path_mtu_flags(struct pair *p, uint32_t *flags)
 {
 	struct sctp_paddrparams got;
 	memset(&got, 0, sizeof(got));
@@ -193,7 +195,14 @@ static uint32_t client_path_mtu(struct pair *p)
 	got.spp_assoc_id = p->cid;
 	socklen_t l = sizeof(got);
 	assert_int_equal(usctp_getsockopt(p->c, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &got, &l), 0);
+	if (flags)
+		*flags = got.spp_flags;
 	return got.spp_pathmtu;
+}
+
+static uint32_t client_path_mtu(struct pair *p)
+{
+	return client_path_mtu_flags(p, NULL);
 }
 
 /* Loopback paths start with 65000-byte packets (they fall back to 1472 on
@@ -204,10 +213,15 @@ static void loopback_path_starts_at_65000_and_template_mtu_fixes_it(void **state
 	(void)state;
 	struct pair p;
 	pair_open(&p);
-	assert_int_equal(client_path_mtu(&p), 65000);
+	uint32_t flags = 0;
+	assert_int_equal(client_path_mtu_flags(&p, &flags), 65000);
+	/* It adapts: PMTUD is reported on. */
+	assert_int_equal(flags & (SPP_PMTUD_ENABLE | SPP_PMTUD_DISABLE), SPP_PMTUD_ENABLE);
 	pair_close(&p);
 	pair_open_mtu(&p, 65507);
-	assert_int_equal(client_path_mtu(&p), 65507);
+	assert_int_equal(client_path_mtu_flags(&p, &flags), 65507);
+	/* Fixed by the user: off. */
+	assert_int_equal(flags & (SPP_PMTUD_ENABLE | SPP_PMTUD_DISABLE), SPP_PMTUD_DISABLE);
 	pair_close(&p);
 	pair_open_mtu(&p, 1500);
 	assert_int_equal(client_path_mtu(&p), 1500);
