@@ -458,6 +458,15 @@ int sctp_connectx(int sd, const struct sockaddr *addrs, int addrcnt, sctp_assoc_
 int usctp_shutdown(int sd, int how);
 /* Graceful close; abortive with SO_LINGER { 1, 0 }. */
 int usctp_close(int sd);
+/* The socket's own address (plain getsockname on a usctp descriptor names
+ * the library's internal AF_UNIX pair): the first bound address, or for a
+ * wildcard-bound one-to-one association the address it sends from; the
+ * wildcard of its family with port 0 before bind. *addrlen in: room, out:
+ * the full size (the address is cut to the room, as getsockname does). */
+int usctp_getsockname(int sd, struct sockaddr *addr, socklen_t *addrlen);
+/* The peer's primary address of a one-to-one socket's association;
+ * ENOTCONN when there is none (and on one-to-many sockets: sctp_getpaddrs). */
+int usctp_getpeername(int sd, struct sockaddr *addr, socklen_t *addrlen);
 int usctp_setsockopt(int sd, int level, int optname, const void *optval, socklen_t optlen);
 int usctp_getsockopt(int sd, int level, int optname, void *optval, socklen_t *optlen);
 /* getsockopt where *arg carries an association id in (RFC 6458 9.7). */

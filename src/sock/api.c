@@ -757,3 +757,72 @@ int sctp_getladdrs(int sd, sctp_assoc_t id, struct sockaddr **addrs)
 		*addrs = NULL;
 	return r < 0 ? usctp_fail(-r) : r;
 }
+
+/* Copy a sockaddr out as getsockname does: cut to the room, full size back. */
+static int give_addr(const struct sockaddr_storage *ss, socklen_t len, struct sockaddr *addr, socklen_t *addrlen)
+{
+	socklen_t n = *addrlen < len ? *addrlen : len;
+	memcpy(addr, ss, n);
+	*addrlen = len;
+	return 0;
+}
+
+int usctp_getsockname(int sd, struct sockaddr *addr, socklen_t *addrlen)
+{
+	if (!addr || !addrlen)
+		return usctp_fail(EFAULT);
+	struct usctp_sock *s;
+	int r = usctp_sock_get(sd, &s);
+	if (r < 0)
+		return usctp_fail(-r);
+	pthread_mutex_lock(&s->lock);
+	struct usctp_addr a;
+	memset(&a, 0, sizeof(a));
+	a.ip.family = s->family == AF_INET6 ? 6 : 4;
+	if (s->nladdrs) {
+		a.ip = s->laddrs[0];
+	} else if (s->type == SOCK_STREAM) {
+		struct usctp_sassoc *sa = usctp_sock_the_assoc(s);
+		struct usctp_ipaddr ip;
+		if (sa && sa->a && assoc_locals(sa, &ip, 1) == 1 &&
+		    (ip.family == a.ip.family || s->family == AF_INET6))
+			a.ip = ip;
+	}
+	uint16_t port = s->bound ? s->lport : 0;
+	pthread_mutex_unlock(&s->lock);
+	usctp_sock_unref(s);
+	struct sockaddr_storage ss;
+	socklen_t len = usctp_addr_to_sa(&a, port, &ss);
+	return give_addr(&ss, len, addr, addrlen);
+}
+
+int usctp_getpeername(int sd, struct sockaddr *addr, socklen_t *addrlen)
+{
+	if (!addr || !addrlen)
+		return usctp_fail(EFAULT);
+	struct usctp_sock *s;
+	int r = usctp_sock_get(sd, &s);
+	if (r < 0)
+		return usctp_fail(-r);
+	pthread_mutex_lock(&s->lock);
+	struct usctp_sassoc *sa = s->type == SOCK_STREAM ? usctp_sock_the_assoc(s) : NULL;
+	struct usctp_addr peer;
+	uint16_t pport = 0;
+	bool ok = sa && sa->a && sa->up;
+	if (ok) {
+		struct usctp_assoc_status st;
+		struct usctp_path_status ps;
+		usctp_assoc_get_status(sa->a, &st);
+		peer = sa->peer;
+		if (usctp_assoc_path_status(sa->a, (unsigned)(st.primary < 0 ? 0 : st.primary), &ps) == 0)
+			peer = ps.addr;
+		pport = sa->pport;
+	}
+	pthread_mutex_unlock(&s->lock);
+	usctp_sock_unref(s);
+	if (!ok)
+		return usctp_fail(ENOTCONN);
+	struct sockaddr_storage ss;
+	socklen_t len = usctp_addr_to_sa(&peer, pport, &ss);
+	return give_addr(&ss, len, addr, addrlen);
+}

@@ -144,6 +144,47 @@ static void a_wildcard_server_answers_from_the_address_the_client_chose(void **s
 	expect_paddrs(c, 0, "127.0.0.3");
 	/* And the server's association says where it lives. */
 	expect_laddrs(a, 0, "127.0.0.3");
+	/* getsockname / getpeername agree across the two ends. */
+	struct sockaddr_in an, cn, ap, cp;
+	socklen_t len = sizeof(an);
+	assert_int_equal(usctp_getsockname(a, (struct sockaddr *)&an, &len), 0);
+	assert_int_equal(len, sizeof(an));
+	assert_int_equal(an.sin_family, AF_INET);
+	assert_int_equal(ntohl(an.sin_addr.s_addr), 0x7f000003);
+	assert_int_equal(ntohs(an.sin_port), port);
+	len = sizeof(cp);
+	assert_int_equal(usctp_getpeername(c, (struct sockaddr *)&cp, &len), 0);
+	assert_memory_equal(&cp.sin_addr, &an.sin_addr, 4);
+	assert_int_equal(cp.sin_port, an.sin_port);
+	len = sizeof(cn);
+	assert_int_equal(usctp_getsockname(c, (struct sockaddr *)&cn, &len), 0);
+	len = sizeof(ap);
+	assert_int_equal(usctp_getpeername(a, (struct sockaddr *)&ap, &len), 0);
+	assert_int_equal(ntohl(cn.sin_addr.s_addr), 0x7f000001); /* learnt from the INIT ACK */
+	assert_memory_equal(&ap.sin_addr, &cn.sin_addr, 4);
+	assert_int_equal(ap.sin_port, cn.sin_port);
+	/* A short buffer gets the start, and the full size back. */
+	uint8_t tiny[4];
+	len = sizeof(tiny);
+	assert_int_equal(usctp_getpeername(c, (struct sockaddr *)tiny, &len), 0);
+	assert_int_equal(len, sizeof(struct sockaddr_in));
+	/* No association: ENOTCONN; not a usctp socket: ENOTSOCK; no buffer: EFAULT. */
+	len = sizeof(ap);
+	assert_int_equal(usctp_getpeername(l, (struct sockaddr *)&ap, &len), -1);
+	assert_int_equal(errno, ENOTCONN);
+	int pfd[2];
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(usctp_getsockname(pfd[0], (struct sockaddr *)&ap, &len), -1);
+	assert_int_equal(errno, ENOTSOCK);
+	close(pfd[0]);
+	close(pfd[1]);
+	assert_int_equal(usctp_getsockname(a, NULL, &len), -1);
+	assert_int_equal(errno, EFAULT);
+	/* The listener: the wildcard and its port. */
+	len = sizeof(ap);
+	assert_int_equal(usctp_getsockname(l, (struct sockaddr *)&ap, &len), 0);
+	assert_int_equal(ap.sin_addr.s_addr, htonl(INADDR_ANY));
+	assert_int_equal(ntohs(ap.sin_port), port);
 	usctp_close(c);
 	usctp_close(a);
 	usctp_close(l);
