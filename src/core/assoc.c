@@ -699,12 +699,14 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 	size_t mtu = a->cfg.mtu;
 	if (a->paths[pi].mtu && a->paths[pi].mtu < mtu)
 		mtu = a->paths[pi].mtu;
-	/* A chunk cut before the path MTU shrank is retransmitted whole (in a
-	 * packet as large as the association's own bound allows). */
+	/* A chunk cut before the path MTU shrank is retransmitted whole, in a
+	 * packet as large as the association's own bound allows, and alone:
+	 * that packet is already larger than the path is known to carry. */
+	size_t oversize = 0;
 	if (a->tx) {
 		size_t rh = usctp_tx_rtx_head_size(a->tx) + USCTP_COMMON_HDR_LEN;
-		if (rh > mtu && rh <= a->cfg.mtu)
-			mtu = rh;
+		if (rh > mtu && rh <= a->cfg.mtu && rh <= cap)
+			oversize = rh;
 	}
 	if (cap < mtu)
 		mtu = cap;
@@ -724,9 +726,21 @@ size_t usctp_assoc_write_pkt(struct usctp_assoc *a, uint8_t *buf, size_t cap, ui
 	if (a->state == USCTP_COOKIE_WAIT || a->state == USCTP_CLOSED)
 		return 0;
 
+	bool data_ok = usctp_data_can_send(a);
+	if (oversize && data_ok && !a->send_cookie_echo && a->state >= USCTP_ESTABLISHED) {
+		usctp_wbuf_init(&w, buf, oversize);
+		usctp_build_hdr(&w, a->cfg.local_port, a->cfg.peer_port, a->peer_vtag);
+		if (add_data(a, &w, pi, oversize, now)) {
+			usctp_pmtu_on_data_sent(&a->paths[pi], a->cfg.mtu_base, w.len);
+			usctp_build_finish(&w);
+			a->stats.pkts_out++;
+			return w.len;
+		}
+		/* The window holds it back: control chunks still go, at the
+		 * path's size. */
+	}
 	usctp_wbuf_init(&w, buf, mtu);
 	usctp_build_hdr(&w, a->cfg.local_port, a->cfg.peer_port, a->peer_vtag);
-	bool data_ok = usctp_data_can_send(a);
 	if (a->send_cookie_echo) {
 		/* 5.1 D: first in the packet; DATA may ride along, nothing else until the ACK. */
 		if (usctp_build_cookie_echo(&w, a->peer_cookie, a->peer_cookie_len) < 0)

@@ -82,6 +82,45 @@ static void large_packets_lost_to_t3_fall_back_to_base_size(void **st)
 	scr_free(&s);
 }
 
+static void an_oversize_retransmission_travels_alone(void **st)
+{
+	(void)st;
+	struct scr s;
+	setup(&s, 806, BASE);
+	uint8_t msg[BIGMSG];
+	memset(msg, 'b', sizeof(msg));
+	assert_int_equal(scr_send_msg(&s, 0, msg, sizeof(msg)), 0);
+	scr_expect_npkts(&s, 1); /* lost */
+	/* Just before T3, the peer's DATA makes a SACK due (delayed). */
+	uint64_t t3 = scr_expiry(&s);
+	s.now = t3 - MS(1);
+	assert_int_equal(scr_feed_data(&s, s.peer_tsn++, 0, 0, USCTP_DATA_FLAG_B | USCTP_DATA_FLAG_E, "hi", 2),
+			 0);
+	scr_run_until(&s, t3);
+	assert_int_equal(usctp_assoc_stats(s.a)->pmtu_fallbacks, 1);
+	unsigned n = scr_flush(&s);
+	assert_true(n >= 1);
+	/* The chunk cut for the old size goes alone: no SACK rides in a packet
+	 * already larger than the path is now known to carry. */
+	assert_int_equal(scr_nchunks(&s.out[0]), 1);
+	assert_int_equal(data_of(&s.out[0], 0).payload_len, BIGMSG);
+	/* Everything else stays within the base size, the SACK included. */
+	bool sack = false;
+	for (int round = 0; round < 20 && !sack; round++) {
+		for (unsigned i = round ? 0 : 1; i < n; i++) {
+			assert_true(s.out[i].len <= BASE);
+			for (unsigned k = 0; k < scr_nchunks(&s.out[i]); k++)
+				sack |= scr_chunk(&s.out[i], k).type == USCTP_CHUNK_SACK;
+		}
+		if (!sack) {
+			scr_advance(&s, MS(50));
+			n = scr_flush(&s);
+		}
+	}
+	assert_true(sack);
+	scr_free(&s);
+}
+
 static void fallen_back_path_tries_large_size_again_after_30_s_then_60_s(void **st)
 {
 	struct scr s;
@@ -175,6 +214,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(large_packets_lost_to_t3_fall_back_to_base_size),
+	    cmocka_unit_test(an_oversize_retransmission_travels_alone),
 	    cmocka_unit_test(fallen_back_path_tries_large_size_again_after_30_s_then_60_s),
 	    cmocka_unit_test(t3_of_small_packets_keeps_path_size),
 	    cmocka_unit_test(fixed_path_mtu_never_falls_back),
