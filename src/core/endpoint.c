@@ -113,6 +113,15 @@ static int on_cookie_echo(const struct usctp_assoc_config *cfg, const struct usc
 		usctp_assoc_del(a);
 		return USCTP_ERR_NOMEM;
 	}
+	/* 6.3.1: the round trip from our INIT ACK to this COOKIE ECHO is a
+	 * measurement (the cookie says when the INIT ACK left), so the first
+	 * RTO is not RTO.Initial. A COOKIE ECHO the peer had to send again
+	 * would carry its T1-cookie wait (Karn): only a sample shorter than
+	 * RTO.Initial is taken. */
+	int fi = usctp_assoc_find_path_ip(a, &from->ip);
+	if (fi >= 0 && now >= ck.created &&
+	    now - ck.created < (uint64_t)cfg->rto_initial_ms * USCTP_NS_PER_MS)
+		usctp_path_rtt_update(&a->paths[fi], now - ck.created);
 	a->send_cookie_ack = true;
 	usctp_hs_establish(a, now);
 	/* DATA bundled behind the COOKIE ECHO belongs to the new association. */

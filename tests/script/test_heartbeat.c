@@ -51,11 +51,13 @@ static void heartbeat_goes_to_idle_path_with_nonce_and_send_time(void **st)
 	assert_memory_equal(hb.info + 24, s.peer.ip.bytes, 4); /* the address */
 	uint8_t nonce1[8];
 	memcpy(nonce1, hb.info + 4, 8);
-	/* Answered after 40 ms: an RTT sample. */
+	/* Answered after 40 ms: an RTT sample (after the handshake's 10 ms:
+	 * SRTT = 7/8 * 10 + 1/8 * 40 = 13.75 ms, 6.3.1 C3). */
 	uint64_t sent = s.now;
+	assert_int_equal(mh_path(&s, 0).srtt_ms, 10);
 	s.now += MS(40);
 	assert_int_equal(mh_answer_hb(&s, &s.out[0], false), 0);
-	assert_int_equal(mh_path(&s, 0).srtt_ms, 40);
+	assert_int_equal(mh_path(&s, 0).srtt_ms, 13);
 	scr_expect_npkts(&s, 0);
 	/* The next one, one period after the first, with a fresh nonce. */
 	t = scr_expiry(&s);
@@ -79,7 +81,7 @@ static void heartbeat_ack_with_wrong_nonce_is_ignored(void **st)
 	struct scr_pkt hbp = s.out[0];
 	s.now += MS(30);
 	assert_int_equal(mh_answer_hb(&s, &hbp, true), 0);
-	assert_int_equal(mh_path(&s, 0).srtt_ms, 0); /* no sample from it */
+	assert_int_equal(mh_path(&s, 0).srtt_ms, 10); /* the handshake's; none from it */
 	/* One RTO after sending, it counts as unanswered. */
 	scr_run_until(&s, sent + MS(1000) - 1);
 	assert_int_equal(mh_path(&s, 0).error_count, 0);

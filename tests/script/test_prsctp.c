@@ -246,7 +246,8 @@ static void lost_forward_tsn_repeated_on_sack_one_round_trip_later(void **st)
 	uint64_t sent_at = s.now;
 	struct usctp_path_status ps;
 	usctp_assoc_path_status(s.a, 0, &ps);
-	uint64_t wait = MS(ps.srtt_ms + 4 * ps.rttvar_ms + 1);
+	/* The status rounds down to ms: a few more cover it. */
+	uint64_t wait = MS(ps.srtt_ms + 4 * ps.rttvar_ms + 5);
 	assert_true(sent_at + wait < scr_expiry(&s)); /* sooner than T3 */
 	/* Half a round trip later: the peer may not have had it yet. */
 	s.now = sent_at + wait / 2;
