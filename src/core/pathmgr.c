@@ -204,6 +204,10 @@ void usctp_assoc_learn_local(struct usctp_assoc *a, const struct usctp_addr *fro
 		if (!p->local.family || (!p->local_learnt && !p->sent_data)) {
 			p->local = *to;
 			p->local_learnt = true;
+			/* The peer reached us from there: it can be answered
+			 * (but a link-local address still lacks its interface). */
+			if (!(p->addr.ip.family == 6 && scope_of(&p->addr.ip) == SCOPE_LINK))
+				p->no_source = false;
 		}
 	}
 	for (unsigned i = 0; i < a->num_paths; i++)
