@@ -18,7 +18,8 @@ void usctp_debug_level(int level)
 		atomic_fetch_and(&usctp_trace_flags, ~2u);
 }
 
-static int32_t sstat_state(enum usctp_state st)
+/* The RFC 6458 state constant (sstat_state) for a core state. */
+int32_t usctp_sstat_state(enum usctp_state st)
 {
 	switch (st) {
 	case USCTP_COOKIE_WAIT:
@@ -47,7 +48,7 @@ static void fill(const struct usctp_sassoc *sa, struct usctp_stats *st)
 	usctp_assoc_get_status(sa->a, &cs);
 	memset(st, 0, sizeof(*st));
 	st->assoc_id = sa->id;
-	st->state = sstat_state(cs.state);
+	st->state = usctp_sstat_state(cs.state);
 	st->pkts_in = c->pkts_in;
 	st->pkts_out = c->pkts_out;
 	st->pkts_dropped = c->pkts_dropped;

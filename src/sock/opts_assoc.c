@@ -149,29 +149,6 @@ int usctp_opt_maxseg_get(struct usctp_sock *s, struct sctp_assoc_value *v)
 	return 0;
 }
 
-/* The RFC 6458 state constant for a core state. */
-static int32_t state_of(enum usctp_state st)
-{
-	switch (st) {
-	case USCTP_COOKIE_WAIT:
-		return SCTP_COOKIE_WAIT;
-	case USCTP_COOKIE_ECHOED:
-		return SCTP_COOKIE_ECHOED;
-	case USCTP_ESTABLISHED:
-		return SCTP_ESTABLISHED;
-	case USCTP_SHUTDOWN_PENDING:
-		return SCTP_SHUTDOWN_PENDING;
-	case USCTP_SHUTDOWN_SENT:
-		return SCTP_SHUTDOWN_SENT;
-	case USCTP_SHUTDOWN_RECEIVED:
-		return SCTP_SHUTDOWN_RECEIVED;
-	case USCTP_SHUTDOWN_ACK_SENT:
-		return SCTP_SHUTDOWN_ACK_SENT;
-	default:
-		return SCTP_CLOSED;
-	}
-}
-
 int usctp_opt_status_get(struct usctp_sock *s, struct sctp_status *st)
 {
 	struct usctp_sassoc *sa = usctp_opt_target(s, st->sstat_assoc_id);
@@ -181,7 +158,7 @@ int usctp_opt_status_get(struct usctp_sock *s, struct sctp_status *st)
 	usctp_assoc_get_status(sa->a, &cs);
 	memset(st, 0, sizeof(*st));
 	st->sstat_assoc_id = sa->id;
-	st->sstat_state = state_of(cs.state);
+	st->sstat_state = usctp_sstat_state(cs.state);
 	st->sstat_rwnd = cs.peer_rwnd;
 	st->sstat_unackdata = (uint16_t)(cs.unacked_chunks > 65535 ? 65535 : cs.unacked_chunks);
 	st->sstat_penddata = (uint16_t)(cs.pending_chunks > 65535 ? 65535 : cs.pending_chunks);

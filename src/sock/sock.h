@@ -240,6 +240,10 @@ void usctp_nq_clear(struct usctp_nq *q);
 void usctp_nq_move(struct usctp_nq *to, struct usctp_nq *from);
 bool usctp_events_on(const struct usctp_sock *s, uint16_t type);
 
+/* ---- diag.c ---- */
+/* The RFC 6458 state constant (SCTP_STATUS sstat_state) for a core state. */
+int32_t usctp_sstat_state(enum usctp_state st);
+
 /* ---- addr.c ---- */
 /* sockaddr -> usctp_addr (udp_port: the port to use for it). -EINVAL / -EAFNOSUPPORT. */
 int usctp_addr_from_sa(const struct sockaddr *sa, socklen_t len, struct usctp_addr *out, uint16_t *sctp_port);

@@ -533,12 +533,58 @@ static void future_current_and_all_assoc_ids_name_what_rfc6458_says(void **state
 	usctp_close(srv);
 }
 
+/* SCTP_GET_PEER_ADDR_INFO reports the path to an address of the peer;
+ * SCTP_PRIMARY_ADDR names one. Addresses the association lacks: EINVAL for
+ * the info, EADDRNOTAVAIL for the primary. */
+static void peer_address_info_and_primary_name_the_peer_s_addresses(void **state)
+{
+	(void)state;
+	struct pair p;
+	pair_open(&p);
+	/* A round trip first, so the path has an RTT measurement. */
+	char buf[8];
+	assert_int_equal(sctp_sendmsg(p.c, "ping", 4, NULL, 0, 0, 0, 0, 0, 0), 4);
+	assert_int_equal(su_recv(p.a, buf, sizeof(buf), NULL, NULL, 3000), 4);
+	struct sctp_paddrinfo pi;
+	memset(&pi, 0, sizeof(pi));
+	memcpy(&pi.spinfo_address, &p.peer, sizeof(p.peer));
+	pi.spinfo_assoc_id = p.cid;
+	socklen_t l = sizeof(pi);
+	assert_int_equal(usctp_getsockopt(p.c, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &l), 0);
+	assert_int_equal(pi.spinfo_state, SCTP_ACTIVE);
+	assert_int_equal(pi.spinfo_mtu, 65000);
+	assert_true(pi.spinfo_cwnd >= 4380);
+	assert_true(pi.spinfo_rto >= 1 && pi.spinfo_rto <= 60000);
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&pi.spinfo_address;
+	a4->sin_addr.s_addr = htonl(0x0a000001); /* 10.0.0.1: not the peer's */
+	l = sizeof(pi);
+	assert_int_equal(usctp_getsockopt(p.c, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &l), -1);
+	assert_int_equal(errno, EINVAL);
+	struct sctp_setprim sp;
+	memset(&sp, 0, sizeof(sp));
+	memcpy(&sp.ssp_addr, &p.peer, sizeof(p.peer));
+	sp.ssp_assoc_id = p.cid;
+	assert_int_equal(usctp_setsockopt(p.c, IPPROTO_SCTP, SCTP_PRIMARY_ADDR, &sp, sizeof(sp)), 0);
+	((struct sockaddr_in *)&sp.ssp_addr)->sin_addr.s_addr = htonl(0x0a000001);
+	assert_int_equal(usctp_setsockopt(p.c, IPPROTO_SCTP, SCTP_PRIMARY_ADDR, &sp, sizeof(sp)), -1);
+	assert_int_equal(errno, EADDRNOTAVAIL);
+	/* The primary reads back as the peer's address. */
+	memset(&sp, 0, sizeof(sp));
+	sp.ssp_assoc_id = p.cid;
+	l = sizeof(sp);
+	assert_int_equal(usctp_getsockopt(p.c, IPPROTO_SCTP, SCTP_PRIMARY_ADDR, &sp, &l), 0);
+	assert_memory_equal(&((struct sockaddr_in *)&sp.ssp_addr)->sin_addr,
+			    &((struct sockaddr_in *)&p.peer)->sin_addr, 4);
+	pair_close(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(maxseg_on_an_established_association_bounds_its_data_chunks),
 	    cmocka_unit_test(fixed_path_mtu_on_the_peer_address_bounds_its_packets),
 	    cmocka_unit_test(loopback_path_starts_at_65000_and_template_mtu_fixes_it),
+	    cmocka_unit_test(peer_address_info_and_primary_name_the_peer_s_addresses),
 	    cmocka_unit_test(heartbeat_on_demand_goes_out_and_is_answered),
 	    cmocka_unit_test(heartbeats_enabled_live_flow_then_stop_when_disabled),
 	    cmocka_unit_test(rtoinfo_on_an_established_association_is_the_rto_in_use),
