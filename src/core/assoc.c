@@ -150,7 +150,7 @@ void usctp_assoc_drain_failed(struct usctp_assoc *a)
  * queued behind it, which stay readable after the end: the peer saw them
  * acknowledged and reports them to nobody.
  */
-static void abort_partial_deliveries(struct usctp_assoc *a)
+void usctp_assoc_abort_partial_deliveries(struct usctp_assoc *a)
 {
 	uint16_t sid;
 	uint32_t ssn;
@@ -174,7 +174,7 @@ void usctp_assoc_terminate(struct usctp_assoc *a)
 		usctp_assoc_drain_failed(a);
 	}
 	if (a->rx)
-		abort_partial_deliveries(a);
+		usctp_assoc_abort_partial_deliveries(a);
 	usctp_assoc_stop_timers(a);
 	a->state = USCTP_CLOSED;
 	a->dead = true;

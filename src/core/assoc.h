@@ -146,7 +146,14 @@ const char *usctp_state_name(enum usctp_state s);
 enum usctp_event_type {
 	USCTP_EV_COMM_UP = 1,        /* association established */
 	USCTP_EV_COMM_LOST,          /* aborted by the peer or failed (error counter) */
-	USCTP_EV_RESTART,            /* the peer restarted; data queues were reset */
+	/* The peer restarted (RFC 9260 5.2.4 A): the send queue was failed
+	 * (SEND_FAILED first). Complete messages received before it stay
+	 * readable ahead of the new incarnation's (their sid / ssn / tsn are
+	 * the old numbering); a message partly read and never to complete gets
+	 * PARTIAL_DELIVERY_ABORTED before. RESTART itself is held back until
+	 * those old messages have been read, or until another event is pushed,
+	 * so it separates the two incarnations' data. */
+	USCTP_EV_RESTART,
 	USCTP_EV_SHUTDOWN_COMPLETE,  /* graceful close finished */
 	USCTP_EV_CANT_START,         /* setup failed (Max.Init.Retransmits, or ABORT during setup) */
 	USCTP_EV_SHUTDOWN,           /* the peer sent SHUTDOWN: no more data will arrive */

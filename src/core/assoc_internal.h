@@ -130,6 +130,14 @@ struct usctp_assoc {
 	/* Events */
 	struct usctp_event *ev;
 	unsigned ev_head, ev_count, ev_cap;
+	/* RESTART events held back while the old incarnation they close still
+	 * has messages to read (oldest first): each is pushed once the user
+	 * has read what came before it, or before any other event. */
+	struct {
+		uint16_t outbound_streams, inbound_streams;
+		uint32_t until; /* due when usctp_rx_old_done reaches it */
+	} restart_ev[USCTP_RX_MAX_OLD + 1];
+	unsigned nrestart_ev;
 
 	struct usctp_assoc_stats stats;
 };
@@ -155,6 +163,9 @@ void usctp_assoc_stop_timers(struct usctp_assoc *a);
 int usctp_assoc_reset_tx(struct usctp_assoc *a, uint32_t itsn, uint16_t os);
 /* The association is gone: fail all data, stop timers, CLOSED. */
 void usctp_assoc_terminate(struct usctp_assoc *a);
+/* End every partial delivery of a->rx (none can complete any more):
+ * PARTIAL_DELIVERY_ABORTED for each the user had read part of. */
+void usctp_assoc_abort_partial_deliveries(struct usctp_assoc *a);
 /* Turn failed messages into SEND_FAILED events; refresh path flight sizes. */
 void usctp_assoc_drain_failed(struct usctp_assoc *a);
 void usctp_assoc_sync_flight(struct usctp_assoc *a);
@@ -207,6 +218,13 @@ struct usctp_event *usctp_ev_push(struct usctp_assoc *a, enum usctp_event_type t
 void usctp_ev_push_causes(struct usctp_assoc *a, enum usctp_event_type type, const uint8_t *causes,
 			  size_t len);
 void usctp_ev_free_all(struct usctp_assoc *a);
+/* A RESTART to report once the old incarnations' messages now in a->rx are
+ * read (see restart_ev); call after usctp_rx_inherit, then
+ * usctp_ev_restarts_due. */
+void usctp_ev_defer_restart(struct usctp_assoc *a, uint16_t os, uint16_t is);
+/* Push the held-back RESTARTs now due: all of them if all, else those whose
+ * old incarnations have been read (usctp_rx_old_done). */
+void usctp_ev_restarts_due(struct usctp_assoc *a, bool all);
 
 /* handshake.c */
 int usctp_hs_build_init(struct usctp_assoc *a, struct usctp_wbuf *w);

@@ -69,6 +69,8 @@ int64_t usctp_assoc_recv(struct usctp_assoc *a, void *buf, size_t cap, struct us
 	a->stats.bytes_in += (uint64_t)n;
 	if (e)
 		a->stats.user_msgs_in++;
+	if (a->nrestart_ev)
+		usctp_ev_restarts_due(a, false); /* an old incarnation read to its end */
 	usctp_assoc_check_window_update(a);
 	return n;
 }

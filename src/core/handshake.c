@@ -220,10 +220,22 @@ void usctp_hs_on_init(struct usctp_assoc *a, const struct usctp_addr *from, cons
 		break;
 	}
 	}
+	/* Should this INIT lead to a restart, the messages not yet read stay
+	 * (usctp_rx_inherit) and hold their room: offer no more window than
+	 * is left now, but not under the 1500 bytes an INIT ACK must offer
+	 * (3.3.3; a chunk past the window is then dropped, 6.2). */
+	struct usctp_assoc_config cfg = a->cfg;
+	if (a->rx && a->state >= USCTP_ESTABLISHED) {
+		uint32_t w = usctp_rx_a_rwnd(a->rx);
+		if (w < 1500)
+			w = 1500;
+		if (w < cfg.rcvbuf)
+			cfg.rcvbuf = w;
+	}
 	uint8_t *pkt = malloc(a->cfg.mtu);
 	if (!pkt)
 		return;
-	int len = usctp_hs_answer_init(&a->cfg, usctp_assoc_key(a), a->cfg.random, a->cfg.random_ctx, from,
+	int len = usctp_hs_answer_init(&cfg, usctp_assoc_key(a), a->cfg.random, a->cfg.random_ctx, from,
 				       a->cfg.peer_port, &init, &ip, tag, itsn, lt, pt, now, pkt, a->cfg.mtu);
 	if (len > USCTP_COMMON_HDR_LEN)
 		usctp_assoc_queue_pkt(a, init.init_tag, pkt + USCTP_COMMON_HDR_LEN,
@@ -443,18 +455,33 @@ static void restart(struct usctp_assoc *a, const struct usctp_cookie *ck, const 
 	usctp_assoc_stop_timers(a);
 	a->ctl_len = 0;
 	a->send_shutdown = a->send_shutdown_ack = a->sack_now = false;
+	/*
+	 * The old incarnation's receive side: the messages the user began and
+	 * that can no longer complete are reported (before RESTART); its
+	 * complete messages were acknowledged, so the peer counts them as
+	 * delivered: the new rx keeps them readable, ahead of the new data,
+	 * and the RESTART is held back until they are read (or until another
+	 * event comes), so that it separates the two incarnations' data.
+	 */
+	struct usctp_rx *old = a->rx;
+	if (old)
+		usctp_assoc_abort_partial_deliveries(a);
+	a->rx = NULL;
 	if (usctp_hs_setup_from_cookie(a, ck, from) < 0) {
+		if (!a->rx)
+			a->rx = old; /* still readable after the end */
+		else
+			usctp_rx_inherit(a->rx, old);
 		usctp_ev_push(a, USCTP_EV_COMM_LOST);
 		usctp_assoc_terminate(a);
 		return;
 	}
+	usctp_rx_inherit(a->rx, old);
+	a->last_adv_rwnd = usctp_rx_a_rwnd(a->rx);
 	a->state = USCTP_ESTABLISHED;
 	a->error_count = 0;
-	struct usctp_event *e = usctp_ev_push(a, USCTP_EV_RESTART);
-	if (e) {
-		e->outbound_streams = a->out_streams;
-		e->inbound_streams = a->in_streams;
-	}
+	usctp_ev_defer_restart(a, a->out_streams, a->in_streams);
+	usctp_ev_restarts_due(a, false);
 	a->send_cookie_ack = true;
 	usctp_hb_start(a, now);
 }

@@ -77,6 +77,11 @@ void usctp_rx_del(struct usctp_rx *rx)
 {
 	if (!rx)
 		return;
+	while (rx->old_head) {
+		struct usctp_rx *o = rx->old_head;
+		rx->old_head = o->old_next;
+		usctp_rx_del(o);
+	}
 	for (unsigned i = 0; i < rx->nstreams; i++)
 		usctp_rx_free_chain(rx, rx->streams[i].head);
 	usctp_rx_free_chain(rx, rx->uhead);
@@ -105,7 +110,8 @@ uint32_t usctp_rx_cum_tsn(const struct usctp_rx *rx)
 uint32_t usctp_rx_a_rwnd(const struct usctp_rx *rx)
 {
 	uint64_t reasm = usctp_rx_reasm_bytes(rx);
-	uint64_t w = rx->held >= rx->rcvbuf ? 0 : rx->rcvbuf - rx->held;
+	uint64_t charged = usctp_rx_charged(rx);
+	uint64_t w = charged >= rx->rcvbuf ? 0 : rx->rcvbuf - charged;
 
 	/* Chunks cost memory beyond their payload (a buffer of a fixed class and
 	 * a header each), and new chunks are refused once that memory reaches
@@ -142,20 +148,25 @@ static uint64_t may_read_bytes(const struct usctp_rx *rx)
 	return rx->readable - rx->blocked;
 }
 
+/* Old incarnations hold only complete messages (usctp_rx_inherit), so one
+ * that holds bytes always has some to read. */
 bool usctp_rx_readable(const struct usctp_rx *rx)
 {
-	return may_read_bytes(rx) > 0;
+	return rx->old_head || may_read_bytes(rx) > 0;
 }
 
 uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx)
 {
 	uint64_t n = may_read_bytes(rx);
+	for (const struct usctp_rx *o = rx->old_head; o; o = o->old_next)
+		n += may_read_bytes(o);
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 uint32_t usctp_rx_buffered(const struct usctp_rx *rx)
 {
-	return rx->held > UINT32_MAX ? UINT32_MAX : (uint32_t)rx->held;
+	uint64_t n = usctp_rx_charged(rx);
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 uint64_t usctp_rx_mallocs(const struct usctp_rx *rx)
@@ -235,16 +246,17 @@ int usctp_rx_data(struct usctp_rx *rx, const struct usctp_data_chunk *d)
 		    (rx->begun_avail >= rx->rcvbuf || rx->store.mem + cost > 2 * rx->mem_hard))
 			return USCTP_RX_DROPPED;
 	} else if (usctp_tsn_lt(usctp_tsnmap_highest(&rx->map), d->tsn)) {
-		if (rx->held >= rx->rcvbuf || usctp_rx_reasm_bytes(rx) >= rx->max_reasm ||
+		if (usctp_rx_charged(rx) >= rx->rcvbuf || usctp_rx_reasm_bytes(rx) >= rx->max_reasm ||
 		    rx->store.mem + cost > rx->mem_soft) {
 			refused(rx, d);
 			return USCTP_RX_DROPPED;
 		}
 	} else if (d->tsn == rx->map.cum + 1) {
-		if (rx->held + len > 4 * (uint64_t)rx->rcvbuf || rx->store.mem + cost > 2 * rx->mem_hard)
+		if (usctp_rx_charged(rx) + len > 4 * (uint64_t)rx->rcvbuf ||
+		    rx->store.mem + cost > 2 * rx->mem_hard)
 			return USCTP_RX_DROPPED;
 	} else {
-		if (rx->held + len > 2 * (uint64_t)rx->rcvbuf ||
+		if (usctp_rx_charged(rx) + len > 2 * (uint64_t)rx->rcvbuf ||
 		    usctp_rx_reasm_bytes(rx) + len > 2 * (uint64_t)rx->max_reasm ||
 		    rx->store.mem + cost > rx->mem_hard)
 			return USCTP_RX_DROPPED;
@@ -353,6 +365,8 @@ int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_r
 
 	if (eor)
 		*eor = false;
+	if (rx->old_head)
+		return usctp_rx_read_old(rx, buf, cap, info, eor);
 	m = next_msg(rx);
 	if (!m)
 		return USCTP_ERR_WOULDBLOCK;

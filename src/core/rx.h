@@ -6,7 +6,8 @@
  * Memory: a DATA chunk's payload is copied out of the packet once, into a
  * buffer the rx owns until the user has read it. The bytes held (in reassembly
  * and waiting to be read) are bounded by rcvbuf; a_rwnd is rcvbuf minus them
- * (or, if less, max_reasm minus the bytes in reassembly).
+ * and the unread messages of earlier incarnations (usctp_rx_inherit), or, if
+ * less, max_reasm minus the bytes in reassembly.
  */
 #ifndef USCTP_CORE_RX_H
 #define USCTP_CORE_RX_H
@@ -138,9 +139,38 @@ int usctp_rx_forward_tsn(struct usctp_rx *rx, const struct usctp_fwd_tsn_chunk *
  */
 int usctp_rx_abort_partial(struct usctp_rx *rx, uint16_t *sid, uint32_t *ssn);
 
+/*
+ * The peer restarted (RFC 9260 5.2.4 A): rx is the new incarnation's
+ * receive side (fresh from usctp_rx_new), old the previous one's, whose
+ * partial deliveries the caller has already ended (usctp_rx_abort_partial
+ * until NOT_FOUND, reporting the begun ones). rx takes old over: what can no
+ * longer complete (reassembly, unordered fragments, partial deliveries) is
+ * dropped; the complete messages, which the peer saw acknowledged, stay
+ * readable and are returned by usctp_rx_read before any of rx's own, in
+ * their old order (their sid / ssn / tsn are the old incarnation's, so they
+ * never mix with the new numbering). Until read, their bytes are charged to
+ * rx's rcvbuf (a_rwnd, flow control). old's own earlier incarnations come
+ * first. old is freed here, at once if it holds nothing. At most
+ * USCTP_RX_MAX_OLD incarnations are kept: beyond, the oldest one's unread
+ * messages are dropped (a peer restarting that often before the user reads
+ * anything; each one costs the stream table).
+ */
+#define USCTP_RX_MAX_OLD 8
+void usctp_rx_inherit(struct usctp_rx *rx, struct usctp_rx *old);
+/* Earlier incarnations still holding unread messages (0..USCTP_RX_MAX_OLD);
+ * drops by one each time usctp_rx_read returns the last byte of one. */
+unsigned usctp_rx_old_count(const struct usctp_rx *rx);
+/* How many earlier incarnations have been finished (read to the end, or
+ * dropped at the bound) since the first rx: a counter carried over by
+ * usctp_rx_inherit (rx must be fresh), which may wrap. Once it has grown by
+ * the usctp_rx_old_count seen at some moment, everything received before
+ * that moment's incarnation has been read. */
+uint32_t usctp_rx_old_done(const struct usctp_rx *rx);
+
 /* Is there something usctp_rx_read would return? */
 bool usctp_rx_readable(const struct usctp_rx *rx);
-/* Bytes the user can read now (whole or partially delivered messages). */
+/* Bytes the user can read now (whole or partially delivered messages),
+ * earlier incarnations' included (those come first). */
 uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx);
 /*
  * Copy the next deliverable message (or its next part) into buf; see
@@ -148,7 +178,8 @@ uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx);
  * Returns bytes copied or USCTP_ERR_WOULDBLOCK. Bytes are copied from the
  * stored fragments straight into buf.
  *
- * Order: a message partly read is continued first. Messages are otherwise
+ * Order: earlier incarnations' messages first (usctp_rx_inherit), then a
+ * message partly read is continued first. Messages are otherwise
  * returned in the order they became deliverable (per stream in SSN order).
  * While a message is partly read (its end not yet returned), the interleave
  * level decides what else may be returned (usctp_rx_set_frag_interleave):
@@ -158,7 +189,8 @@ uint32_t usctp_rx_readable_bytes(const struct usctp_rx *rx);
  */
 int64_t usctp_rx_read(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor);
 
-/* Bytes buffered (reassembly + waiting to be read). */
+/* Bytes buffered (reassembly + waiting to be read, earlier incarnations'
+ * included). */
 uint32_t usctp_rx_buffered(const struct usctp_rx *rx);
 
 /* Buffers obtained from malloc so far (statistics, and tests proving that

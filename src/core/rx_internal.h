@@ -66,8 +66,22 @@ struct usctp_rx {
 	struct usctp_rx_msg *pd_list; /* incomplete messages in partial delivery */
 	struct usctp_rx_msg *ready_head, *ready_tail;
 	struct usctp_rx_msg *cur; /* message the reader is in the middle of */
+	/* Earlier incarnations of the association (peer restarts, RFC 9260
+	 * 5.2.4 A) whose complete messages are still unread, oldest first
+	 * (linked by old_next), read before this one's; old_held: their held
+	 * bytes, charged to this rcvbuf. See usctp_rx_inherit. */
+	struct usctp_rx *old_head, *old_tail, *old_next;
+	unsigned nold;
+	uint32_t old_done; /* old incarnations finished so far (usctp_rx_old_done) */
+	uint64_t old_held;
 	struct usctp_gap_block gaps[USCTP_TSNMAP_MAX_RANGES];
 };
+
+/* Payload bytes charged to rcvbuf: this incarnation's and the old ones'. */
+static inline uint64_t usctp_rx_charged(const struct usctp_rx *rx)
+{
+	return rx->held + rx->old_held;
+}
 
 /* rx_reasm.c */
 void usctp_rx_free_chain(struct usctp_rx *rx, struct usctp_rx_frag *f);
@@ -96,5 +110,8 @@ void usctp_rx_stream_progress(struct usctp_rx *rx, struct usctp_rx_stream *s);
 void usctp_rx_unordered_arrive(struct usctp_rx *rx, struct usctp_rx_frag *f);
 void usctp_rx_unordered_try(struct usctp_rx *rx, struct usctp_rx_frag *f);
 void usctp_rx_uq_fix(struct usctp_rx *rx);
+
+/* rx_restart.c */
+int64_t usctp_rx_read_old(struct usctp_rx *rx, void *buf, size_t cap, struct usctp_rcvinfo *info, bool *eor);
 
 #endif
