@@ -324,6 +324,10 @@ int usctp_sa_service(struct usctp_sassoc *sa, struct usctp_txbatch *b, bool *kic
 	struct usctp_assoc *a = sa->a;
 	if (!a)
 		return 0;
+	/* Our tag, for the demux: a restart changes it, and its RESTART event
+	 * waits until the old incarnation's data is read. */
+	if (sa->up)
+		atomic_store(&sa->local_vtag, usctp_assoc_local_vtag(a));
 	uint64_t now = usctp_now();
 	int more = 0;
 	for (int i = 0; i < 4096; i++) {
