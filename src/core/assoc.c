@@ -63,11 +63,9 @@ int usctp_assoc_add_path(struct usctp_assoc *a, const struct usctp_addr *addr)
 
 int usctp_assoc_find_path_ip(const struct usctp_assoc *a, const struct usctp_ipaddr *ip)
 {
-	for (unsigned i = 0; i < a->num_paths; i++) {
-		const struct usctp_ipaddr *p = &a->paths[i].addr.ip;
-		if (p->family == ip->family && !memcmp(p->bytes, ip->bytes, ip->family == 4 ? 4 : 16))
+	for (unsigned i = 0; i < a->num_paths; i++)
+		if (usctp_ip_eq(&a->paths[i].addr.ip, ip))
 			return (int)i;
-	}
 	return USCTP_ERR_NOT_FOUND;
 }
 

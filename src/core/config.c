@@ -55,7 +55,5 @@ const char *usctp_state_name(enum usctp_state s)
 
 bool usctp_addr_eq(const struct usctp_addr *a, const struct usctp_addr *b)
 {
-	if (a->udp_port != b->udp_port || a->ip.family != b->ip.family)
-		return false;
-	return memcmp(a->ip.bytes, b->ip.bytes, a->ip.family == 4 ? 4 : 16) == 0;
+	return a->udp_port == b->udp_port && usctp_ip_eq(&a->ip, &b->ip);
 }

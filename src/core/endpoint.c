@@ -188,19 +188,3 @@ int usctp_endpoint_handle_ootb(const struct usctp_assoc_config *cfg, bool listen
 	/* rule 8 */
 	return reply_abort(cfg, &h, h.vtag, true, NULL, 0, reply, reply_cap, reply_len);
 }
-
-bool usctp_ip_is_unicast(const struct usctp_ipaddr *ip)
-{
-	static const uint8_t zero[16];
-	if (ip->family == 4) {
-		if (!memcmp(ip->bytes, zero, 4))
-			return false;
-		if ((ip->bytes[0] & 0xf0) == 0xe0) /* 224.0.0.0/4 */
-			return false;
-		return !(ip->bytes[0] == 255 && ip->bytes[1] == 255 && ip->bytes[2] == 255 &&
-			 ip->bytes[3] == 255);
-	}
-	if (ip->family == 6)
-		return ip->bytes[0] != 0xff && memcmp(ip->bytes, zero, 16) != 0;
-	return false;
-}

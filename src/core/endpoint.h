@@ -35,12 +35,4 @@ int usctp_endpoint_handle_ootb(const struct usctp_assoc_config *cfg, bool listen
 			       uint64_t now, uint8_t *reply, size_t reply_cap, size_t *reply_len,
 			       struct usctp_assoc **new_assoc);
 
-/*
- * A unicast address: not multicast, not the IPv4 limited broadcast, not
- * unspecified. Out-of-the-blue packets to or from anything else are
- * discarded (8.4 rule 1), and such addresses in INIT / INIT ACK are never
- * made paths.
- */
-bool usctp_ip_is_unicast(const struct usctp_ipaddr *ip);
-
 #endif

@@ -94,11 +94,6 @@ void usctp_pm_path_alive(struct usctp_assoc *a, unsigned idx)
 /* Source addresses: a path is (local, peer address), RFC 9260 1.3.     */
 /* ------------------------------------------------------------------ */
 
-static bool ip_eq(const struct usctp_ipaddr *x, const struct usctp_ipaddr *y)
-{
-	return x->family == y->family && memcmp(x->bytes, y->bytes, x->family == 6 ? 16 : 4) == 0;
-}
-
 /* Scope of an address: a loopback source only reaches this host, and a
  * link-local one only its link, so a source of the destination's scope
  * is preferred. */
@@ -106,17 +101,10 @@ enum scope { SCOPE_GLOBAL, SCOPE_LOOPBACK, SCOPE_LINK };
 
 static enum scope scope_of(const struct usctp_ipaddr *ip)
 {
-	static const uint8_t v6_loopback[16] = {[15] = 1};
-	if (ip->family == 4) {
-		if (ip->bytes[0] == 127)
-			return SCOPE_LOOPBACK;
-		if (ip->bytes[0] == 169 && ip->bytes[1] == 254)
-			return SCOPE_LINK;
-		return SCOPE_GLOBAL;
-	}
-	if (!memcmp(ip->bytes, v6_loopback, 16))
+	if (usctp_ip_is_loopback(ip))
 		return SCOPE_LOOPBACK;
-	if (ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80)
+	if (ip->family == 4 ? ip->bytes[0] == 169 && ip->bytes[1] == 254 /* 169.254/16 */
+			    : ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80 /* fe80::/10 */)
 		return SCOPE_LINK;
 	return SCOPE_GLOBAL;
 }
@@ -137,7 +125,7 @@ static unsigned local_set(const struct usctp_assoc *a, const struct usctp_ipaddr
 static bool in_set(const struct usctp_ipaddr *set, unsigned n, const struct usctp_ipaddr *ip)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (ip_eq(&set[i], ip))
+		if (usctp_ip_eq(&set[i], ip))
 			return true;
 	return false;
 }
@@ -190,8 +178,11 @@ void usctp_assoc_learn_local(struct usctp_assoc *a, const struct usctp_addr *fro
 {
 	if (!to || (to->family != 4 && to->family != 6))
 		return;
-	if (!a->cfg.num_local_addrs && !a->seen_local.family)
+	bool set_grew = false; /* the other paths' choice changes only then */
+	if (!a->cfg.num_local_addrs && !a->seen_local.family) {
 		a->seen_local = *to;
+		set_grew = true;
+	}
 	const struct usctp_ipaddr *set;
 	unsigned n = local_set(a, &set);
 	int pi = from ? usctp_assoc_find_path_ip(a, &from->ip) : -1;
@@ -210,8 +201,9 @@ void usctp_assoc_learn_local(struct usctp_assoc *a, const struct usctp_addr *fro
 				p->no_source = false;
 		}
 	}
-	for (unsigned i = 0; i < a->num_paths; i++)
-		usctp_pm_pick_local(a, i);
+	if (set_grew)
+		for (unsigned i = 0; i < a->num_paths; i++)
+			usctp_pm_pick_local(a, i);
 }
 
 void usctp_pm_tx_info(const struct usctp_assoc *a, unsigned idx, struct usctp_tx_info *tx)

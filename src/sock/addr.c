@@ -64,20 +64,6 @@ void usctp_addr_from_udp(const struct sockaddr_storage *ss, struct usctp_addr *o
 	out->udp_port = port;
 }
 
-bool usctp_addr_is_loopback(const struct usctp_ipaddr *ip)
-{
-	if (ip->family == 4)
-		return ip->bytes[0] == 127;
-	static const uint8_t lo6[16] = {[15] = 1};
-	return memcmp(ip->bytes, lo6, 16) == 0;
-}
-
-bool usctp_addr_is_any(const struct usctp_ipaddr *ip)
-{
-	static const uint8_t zero[16];
-	return memcmp(ip->bytes, zero, ip->family == 6 ? 16 : 4) == 0;
-}
-
 size_t usctp_addr_sa_len(const struct usctp_ipaddr *ip)
 {
 	return ip->family == 6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);

@@ -53,12 +53,6 @@ static bool family_ok(const struct usctp_sock *s, const struct usctp_addr *a)
 	return s->family == AF_INET6 || a->ip.family == 4;
 }
 
-static bool is_wildcard(const struct usctp_ipaddr *ip)
-{
-	static const uint8_t zero[16];
-	return memcmp(ip->bytes, zero, ip->family == 6 ? 16 : 4) == 0;
-}
-
 /* Under s->lock. */
 static int bind_locked(struct usctp_sock *s, const struct sockaddr *addr, socklen_t len)
 {
@@ -75,7 +69,7 @@ static int bind_locked(struct usctp_sock *s, const struct sockaddr *addr, sockle
 	if (r < 0)
 		return r;
 	s->nladdrs = 0;
-	if (!is_wildcard(&a.ip))
+	if (!usctp_ip_is_any(&a.ip))
 		s->laddrs[s->nladdrs++] = a.ip;
 	return 0;
 }
@@ -138,7 +132,7 @@ int sctp_bindx(int sd, struct sockaddr *addrs, int addrcnt, int flags)
 				r = -EINVAL;
 				break;
 			}
-			if (is_wildcard(&a.ip)) {
+			if (usctp_ip_is_any(&a.ip)) {
 				s->nladdrs = 0;
 				continue;
 			}
@@ -714,8 +708,7 @@ static unsigned assoc_locals(struct usctp_sassoc *sa, struct usctp_ipaddr *ips, 
 			continue;
 		bool seen = false;
 		for (unsigned j = 0; j < n && !seen; j++)
-			seen = ips[j].family == ps.local.family &&
-			       !memcmp(ips[j].bytes, ps.local.bytes, sizeof(ps.local.bytes));
+			seen = usctp_ip_eq(&ips[j], &ps.local);
 		if (!seen)
 			ips[n++] = ps.local;
 	}

@@ -30,15 +30,10 @@ static size_t hash(uint16_t lport, uint16_t pport, const struct usctp_ipaddr *ip
 	return h & (NBUCKETS - 1);
 }
 
-static bool ip_eq(const struct usctp_ipaddr *a, const struct usctp_ipaddr *b)
-{
-	return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 6 ? 16 : 4) == 0;
-}
-
 static void ent_add(struct usctp_sassoc *sa, const struct usctp_ipaddr *ip)
 {
 	for (unsigned i = 0; i < sa->nents; i++)
-		if (ip_eq(&sa->ents[i].ip, ip))
+		if (usctp_ip_eq(&sa->ents[i].ip, ip))
 			return;
 	if (sa->nents == USCTP_MAX_ADDR_PARAMS)
 		return;
@@ -106,7 +101,7 @@ bool usctp_demux_recently_closed(uint16_t lport, uint16_t pport, const struct us
 	for (unsigned i = 0; i < TOMBS && !hit; i++) {
 		const struct tomb *t = &tombs[i];
 		hit = t->until > now && t->vtag == vtag && t->lport == lport && t->pport == pport &&
-		      ip_eq(&t->ip, ip);
+		      usctp_ip_eq(&t->ip, ip);
 	}
 	pthread_mutex_unlock(&demux_lock);
 	return hit;
@@ -155,7 +150,7 @@ struct usctp_sassoc *usctp_demux_find(uint16_t lport, uint16_t pport, const stru
 	pthread_mutex_lock(&demux_lock);
 	for (struct usctp_demux_ent *e = buckets[hash(lport, pport, &from->ip)]; e; e = e->hnext) {
 		struct usctp_sassoc *sa = e->sa;
-		if (sa->lport != lport || sa->pport != pport || !ip_eq(&e->ip, &from->ip))
+		if (sa->lport != lport || sa->pport != pport || !usctp_ip_eq(&e->ip, &from->ip))
 			continue;
 		if (!best || sa->local_vtag == vtag)
 			best = sa;

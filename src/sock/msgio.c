@@ -104,15 +104,8 @@ static int path_of(struct usctp_sassoc *sa, const struct sockaddr *addr)
 	size_t len = addr ? usctp_api_sa_len(addr) : 0;
 	if (!len || !sa->a || usctp_addr_from_sa(addr, (socklen_t)len, &a, &port) < 0)
 		return -1;
-	struct usctp_assoc_status st;
-	usctp_assoc_get_status(sa->a, &st);
-	for (unsigned i = 0; i < st.num_paths; i++) {
-		struct usctp_path_status ps;
-		if (usctp_assoc_path_status(sa->a, i, &ps) == 0 && ps.addr.ip.family == a.ip.family &&
-		    memcmp(ps.addr.ip.bytes, a.ip.bytes, 16) == 0)
-			return (int)i;
-	}
-	return -1;
+	int i = usctp_assoc_find_path(sa->a, &a);
+	return i < 0 ? -1 : i;
 }
 
 /*

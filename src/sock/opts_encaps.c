@@ -22,7 +22,7 @@ int usctp_opt_encaps_set(struct usctp_sock *s, const struct sctp_udpencaps *u)
 	 * FreeBSD and usrsctp: the association's or socket's port. */
 	bool has_addr = usctp_addr_from_sa((const struct sockaddr *)&u->sue_address, sizeof(u->sue_address),
 					   &a, &sctp_port) == 0 &&
-			!usctp_addr_is_any(&a.ip);
+			!usctp_ip_is_any(&a.ip);
 	if (sa && (s->type == SOCK_SEQPACKET || sa->a)) {
 		if (!has_addr) {
 			sa->port_override = port;
@@ -64,7 +64,7 @@ int usctp_opt_encaps_get(struct usctp_sock *s, struct sctp_udpencaps *u)
 		bool found = false;
 		if (usctp_addr_from_sa((const struct sockaddr *)&u->sue_address, sizeof(u->sue_address), &a,
 				       &sctp_port) == 0 &&
-		    !usctp_addr_is_any(&a.ip)) {
+		    !usctp_ip_is_any(&a.ip)) {
 			for (unsigned i = 0; i < cs.num_paths && !found; i++)
 				found = usctp_assoc_path_status(sa->a, i, &ps) == 0 &&
 					memcmp(&ps.addr.ip, &a.ip, sizeof(a.ip)) == 0;

@@ -193,17 +193,11 @@ static int path_named(struct usctp_sock *s, sctp_assoc_t id, const struct sockad
 	uint16_t port;
 	if (usctp_addr_from_sa((const struct sockaddr *)ss, sizeof(*ss), &a, &port) < 0)
 		return -EINVAL;
-	struct usctp_assoc_status st;
-	usctp_assoc_get_status(sa->a, &st);
-	for (unsigned i = 0; i < st.num_paths; i++) {
-		struct usctp_path_status ps;
-		if (usctp_assoc_path_status(sa->a, i, &ps) == 0 && ps.addr.ip.family == a.ip.family &&
-		    memcmp(ps.addr.ip.bytes, a.ip.bytes, 16) == 0) {
-			*out = sa;
-			return (int)i;
-		}
-	}
-	return -EADDRNOTAVAIL;
+	int i = usctp_assoc_find_path(sa->a, &a);
+	if (i < 0)
+		return -EADDRNOTAVAIL;
+	*out = sa;
+	return i;
 }
 
 int usctp_opt_primary_set(struct usctp_sock *s, const struct sctp_setprim *p)

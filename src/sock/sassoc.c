@@ -101,7 +101,7 @@ static uint32_t mtu_for(const struct usctp_ipaddr *ip)
 	 * times faster with them than with 1472-byte packets; a peer that
 	 * loses them (usrsctp) makes the path fall back to the base size
 	 * (src/core/pmtu.h). Elsewhere assume the base. */
-	if (usctp_addr_is_loopback(ip))
+	if (usctp_ip_is_loopback(ip))
 		return 65000;
 	return mtu_base_for(ip);
 }
@@ -223,8 +223,7 @@ static void aq_remove(struct usctp_sock *s, struct usctp_sassoc *sa)
 uint16_t usctp_sa_udp_port(const struct usctp_sassoc *sa, const struct usctp_addr *dst)
 {
 	for (unsigned i = 0; i < sa->naddr_ports; i++)
-		if (sa->addr_ports[i].ip.family == dst->ip.family &&
-		    memcmp(sa->addr_ports[i].ip.bytes, dst->ip.bytes, 16) == 0)
+		if (usctp_ip_eq(&sa->addr_ports[i].ip, &dst->ip))
 			return sa->addr_ports[i].port;
 	if (sa->port_override)
 		return sa->port_override;
@@ -405,16 +404,11 @@ struct usctp_sassoc *usctp_sock_find_assoc(struct usctp_sock *s, sctp_assoc_t id
 	return NULL;
 }
 
-static bool ip_eq(const struct usctp_ipaddr *a, const struct usctp_ipaddr *b)
-{
-	return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 6 ? 16 : 4) == 0;
-}
-
 struct usctp_sassoc *usctp_sock_find_peer(struct usctp_sock *s, const struct usctp_addr *peer)
 {
 	/* peer->udp_port carries the SCTP port here (see callers). */
 	for (struct usctp_sassoc *sa = s->assocs; sa; sa = sa->next)
-		if (sa->a && sa->pport == peer->udp_port && ip_eq(&sa->peer.ip, &peer->ip))
+		if (sa->a && sa->pport == peer->udp_port && usctp_ip_eq(&sa->peer.ip, &peer->ip))
 			return sa;
 	return NULL;
 }

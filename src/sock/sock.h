@@ -253,9 +253,6 @@ socklen_t usctp_addr_to_sa(const struct usctp_addr *a, uint16_t sctp_port, struc
 void usctp_addr_to_udp(const struct usctp_addr *a, struct sockaddr_storage *ss);
 /* From a received datagram's source. */
 void usctp_addr_from_udp(const struct sockaddr_storage *ss, struct usctp_addr *out);
-bool usctp_addr_is_loopback(const struct usctp_ipaddr *ip);
-/* 0.0.0.0 or :: (INADDR_ANY, in6addr_any). */
-bool usctp_addr_is_any(const struct usctp_ipaddr *ip);
 /* Bytes a packed sockaddr of this address takes. */
 size_t usctp_addr_sa_len(const struct usctp_ipaddr *ip);
 /* The core's IP address <-> the runtime's local address (family 0 <-> AF_UNSPEC). */

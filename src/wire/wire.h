@@ -281,6 +281,16 @@ struct usctp_ipaddr {
 	uint8_t family; /* 4 or 6 */
 	uint8_t bytes[16]; /* network order; IPv4 uses the first 4 */
 };
+/* Same family and the family's bytes. */
+bool usctp_ip_eq(const struct usctp_ipaddr *a, const struct usctp_ipaddr *b);
+/* 0.0.0.0 or :: (INADDR_ANY, in6addr_any). */
+bool usctp_ip_is_any(const struct usctp_ipaddr *ip);
+/* 127.0.0.0/8 or ::1. */
+bool usctp_ip_is_loopback(const struct usctp_ipaddr *ip);
+/* Not multicast, not the IPv4 limited broadcast, not unspecified (RFC 9260
+ * 8.4 rule 1: out-of-the-blue packets to or from anything else are dropped;
+ * such addresses in INIT / INIT ACK never become paths). */
+bool usctp_ip_is_unicast(const struct usctp_ipaddr *ip);
 
 /* ------------------------------------------------------------------ */
 /* Typed chunk views                                                    */

@@ -276,6 +276,11 @@ void scr_connect(struct scr *s)
 
 void scr_accept(struct scr *s)
 {
+	scr_accept_after(s, MS(10));
+}
+
+void scr_accept_after(struct scr *s, uint64_t echo_delay)
+{
 	uint8_t in[SCR_PKT_MAX], reply[SCR_PKT_MAX];
 	size_t rlen = 0;
 	struct usctp_assoc *na = NULL;
@@ -303,7 +308,7 @@ void scr_accept(struct scr *s)
 	scr_begin(&w, in, sizeof(in), s->our_tag);
 	assert_int_equal(usctp_build_cookie_echo(&w, ip.cookie, ip.cookie_len), 0);
 	usctp_build_finish(&w);
-	s->now += MS(10);
+	s->now += echo_delay;
 	assert_int_equal(usctp_endpoint_handle_ootb(&s->cfg, true, &s->peer, w.buf, w.len, s->now, reply,
 						    sizeof(reply), &rlen, &na),
 			 USCTP_OOTB_NEW_ASSOC);
@@ -332,4 +337,26 @@ uint16_t scr_first_cause(const struct usctp_chunk *c)
 {
 	assert_true(c->value_len >= 4);
 	return usctp_get16(c->value);
+}
+
+struct usctp_ipaddr scr_ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	struct usctp_ipaddr ip;
+	memset(&ip, 0, sizeof(ip));
+	ip.family = 4;
+	ip.bytes[0] = a;
+	ip.bytes[1] = b;
+	ip.bytes[2] = c;
+	ip.bytes[3] = d;
+	return ip;
+}
+
+struct usctp_ipaddr scr_ip6(uint8_t first, uint8_t last)
+{
+	struct usctp_ipaddr ip;
+	memset(&ip, 0, sizeof(ip));
+	ip.family = 6;
+	ip.bytes[0] = first;
+	ip.bytes[15] = last;
+	return ip;
 }

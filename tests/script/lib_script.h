@@ -91,6 +91,8 @@ void scr_drain_events(struct scr *s);
 /* Whole handshakes, leaving the association ESTABLISHED and no packets or events pending. */
 void scr_connect(struct scr *s); /* the association opens actively */
 void scr_accept(struct scr *s);	 /* the association is created by the endpoint from our COOKIE ECHO */
+/* scr_accept with the COOKIE ECHO echo_delay after the INIT (scr_accept: 10 ms). */
+void scr_accept_after(struct scr *s, uint64_t echo_delay);
 /* Build an INIT (script side) with tag / itsn into a packet buffer; returns length. */
 size_t scr_build_init(struct scr *s, uint8_t *buf, size_t cap, uint32_t tag, uint32_t itsn,
 		      const void *params, size_t plen);
@@ -100,5 +102,9 @@ int scr_send_msg(struct scr *s, uint16_t sid, const void *data, size_t len);
 
 /* First cause code of an ABORT / ERROR chunk. */
 uint16_t scr_first_cause(const struct usctp_chunk *c);
+
+/* Address values: a.b.c.d, and an IPv6 address first::last. */
+struct usctp_ipaddr scr_ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d);
+struct usctp_ipaddr scr_ip6(uint8_t first, uint8_t last);
 
 #endif

@@ -6,39 +6,16 @@
  */
 #include <string.h>
 
-#include "core/endpoint.h"
 #include "lib_mh.h"
 
-static struct usctp_ipaddr ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	struct usctp_ipaddr ip;
-	memset(&ip, 0, sizeof(ip));
-	ip.family = 4;
-	ip.bytes[0] = a;
-	ip.bytes[1] = b;
-	ip.bytes[2] = c;
-	ip.bytes[3] = d;
-	return ip;
-}
-
-static struct usctp_ipaddr ip6(uint8_t first, uint8_t last)
-{
-	struct usctp_ipaddr ip;
-	memset(&ip, 0, sizeof(ip));
-	ip.family = 6;
-	ip.bytes[0] = first;
-	ip.bytes[15] = last;
-	return ip;
-}
-
-static void unicast_is_told_from_multicast_broadcast_and_unspecified(void **st)
+static void address_classes_unicast_loopback_unspecified_and_equality(void **st)
 {
 	(void)st;
-	struct usctp_ipaddr yes[] = {ip4(10, 0, 0, 1), ip4(127, 0, 0, 1), ip4(223, 255, 255, 254),
-				     ip4(192, 168, 1, 255), /* a subnet broadcast cannot be told */
-				     ip6(0x20, 1), ip6(0, 1), ip6(0xfe, 1)};
-	struct usctp_ipaddr no[] = {ip4(224, 0, 0, 5), ip4(239, 1, 2, 3), ip4(255, 255, 255, 255),
-				    ip4(0, 0, 0, 0), ip6(0xff, 1), ip6(0, 0)};
+	struct usctp_ipaddr yes[] = {scr_ip4(10, 0, 0, 1), scr_ip4(127, 0, 0, 1), scr_ip4(223, 255, 255, 254),
+				     scr_ip4(192, 168, 1, 255), /* a subnet broadcast cannot be told */
+				     scr_ip6(0x20, 1), scr_ip6(0, 1), scr_ip6(0xfe, 1)};
+	struct usctp_ipaddr no[] = {scr_ip4(224, 0, 0, 5), scr_ip4(239, 1, 2, 3), scr_ip4(255, 255, 255, 255),
+				    scr_ip4(0, 0, 0, 0), scr_ip6(0xff, 1), scr_ip6(0, 0)};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		assert_true(usctp_ip_is_unicast(&yes[i]));
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -46,6 +23,19 @@ static void unicast_is_told_from_multicast_broadcast_and_unspecified(void **st)
 	struct usctp_ipaddr none;
 	memset(&none, 0, sizeof(none));
 	assert_false(usctp_ip_is_unicast(&none)); /* no family */
+	/* The other classes the rules use, and equality by family and bytes. */
+	struct usctp_ipaddr lo4 = scr_ip4(127, 0, 0, 9), lo6 = scr_ip6(0, 1), any4 = scr_ip4(0, 0, 0, 0);
+	assert_true(usctp_ip_is_loopback(&lo4) && usctp_ip_is_loopback(&lo6));
+	assert_false(usctp_ip_is_loopback(&yes[0]) || usctp_ip_is_loopback(&yes[4]));
+	assert_true(usctp_ip_is_any(&any4) && usctp_ip_is_any(&no[5]));
+	assert_false(usctp_ip_is_any(&yes[0]) || usctp_ip_is_any(&lo6));
+	struct usctp_ipaddr lo4b = lo4;
+	lo4b.bytes[8] = 0x77; /* beyond an IPv4 address: not compared */
+	assert_true(usctp_ip_eq(&lo4, &lo4b));
+	assert_false(usctp_ip_eq(&lo4, &yes[1]));
+	struct usctp_ipaddr six_as_four = lo6;
+	six_as_four.family = 4;
+	assert_false(usctp_ip_eq(&lo6, &six_as_four));
 }
 
 static void an_init_listing_non_unicast_addresses_gets_paths_only_to_unicast_ones(void **st)
@@ -53,8 +43,8 @@ static void an_init_listing_non_unicast_addresses_gets_paths_only_to_unicast_one
 	(void)st;
 	struct scr s;
 	scr_init(&s, 1);
-	struct usctp_ipaddr listed[] = {ip4(224, 0, 0, 5), ip4(255, 255, 255, 255), ip4(0, 0, 0, 0),
-					ip6(0xff, 2)};
+	struct usctp_ipaddr listed[] = {scr_ip4(224, 0, 0, 5), scr_ip4(255, 255, 255, 255), scr_ip4(0, 0, 0, 0),
+					scr_ip6(0xff, 2)};
 	struct usctp_wbuf p;
 	usctp_wbuf_init(&p, s.init_params, sizeof(s.init_params));
 	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++)
@@ -79,7 +69,7 @@ static void an_init_listing_non_unicast_addresses_gets_paths_only_to_unicast_one
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(unicast_is_told_from_multicast_broadcast_and_unspecified),
+	    cmocka_unit_test(address_classes_unicast_loopback_unspecified_and_equality),
 	    cmocka_unit_test(an_init_listing_non_unicast_addresses_gets_paths_only_to_unicast_ones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,36 +8,6 @@
 
 #include "lib_script.h"
 
-/* Passive open: INIT at s->now, COOKIE ECHO delay later. */
-static void accept_after(struct scr *s, uint64_t delay)
-{
-	uint8_t in[SCR_PKT_MAX], reply[SCR_PKT_MAX];
-	size_t rlen = 0;
-	struct usctp_assoc *na = NULL;
-	size_t n = scr_build_init(s, in, sizeof(in), s->peer_tag, s->peer_tsn, NULL, 0);
-	assert_int_equal(usctp_endpoint_handle_ootb(&s->cfg, true, &s->peer, in, n, s->now, reply,
-						    sizeof(reply), &rlen, &na),
-			 USCTP_OOTB_REPLY);
-	struct usctp_chunk_iter it;
-	struct usctp_chunk c;
-	usctp_chunk_iter_init(&it, reply, rlen);
-	assert_int_equal(usctp_chunk_next(&it, &c), 1);
-	struct usctp_init_chunk ia;
-	struct usctp_init_params ip;
-	assert_int_equal(usctp_init_parse(&c, &ia), 0);
-	assert_int_equal(usctp_init_params_parse(ia.params, ia.params_len, &ip), 0);
-	s->our_tag = ia.init_tag;
-	struct usctp_wbuf w;
-	scr_begin(&w, in, sizeof(in), s->our_tag);
-	assert_int_equal(usctp_build_cookie_echo(&w, ip.cookie, ip.cookie_len), 0);
-	usctp_build_finish(&w);
-	s->now += delay;
-	assert_int_equal(usctp_endpoint_handle_ootb(&s->cfg, true, &s->peer, w.buf, w.len, s->now, reply,
-						    sizeof(reply), &rlen, &na),
-			 USCTP_OOTB_NEW_ASSOC);
-	s->a = na;
-}
-
 static struct usctp_path_status path0(const struct scr *s)
 {
 	struct usctp_path_status ps;
@@ -52,7 +22,7 @@ static void the_handshake_round_trip_is_the_first_rtt_sample(void **st)
 	scr_init(&s, 1);
 	s.cfg.rto_initial_ms = 1000;
 	s.cfg.rto_min_ms = 10;
-	accept_after(&s, MS(40));
+	scr_accept_after(&s, MS(40));
 	struct usctp_path_status ps = path0(&s);
 	assert_int_equal(ps.srtt_ms, 40);
 	/* C2: RTTVAR = R/2, RTO = SRTT + 4 RTTVAR = 120 ms instead of 1 s. */
@@ -67,7 +37,7 @@ static void a_cookie_echo_later_than_rto_initial_gives_no_sample(void **st)
 	scr_init(&s, 2);
 	s.cfg.rto_initial_ms = 1000;
 	s.cfg.rto_min_ms = 10;
-	accept_after(&s, MS(1500)); /* perhaps the peer's second COOKIE ECHO */
+	scr_accept_after(&s, MS(1500)); /* perhaps the peer's second COOKIE ECHO */
 	struct usctp_path_status ps = path0(&s);
 	assert_int_equal(ps.srtt_ms, 0);
 	assert_int_equal(ps.rto_ms, 1000);

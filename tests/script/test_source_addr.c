@@ -9,28 +9,11 @@
 
 #include "lib_mh.h"
 
-static struct usctp_ipaddr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	struct usctp_ipaddr ip;
-	memset(&ip, 0, sizeof(ip));
-	ip.family = 4;
-	ip.bytes[0] = a;
-	ip.bytes[1] = b;
-	ip.bytes[2] = c;
-	ip.bytes[3] = d;
-	return ip;
-}
-
-static bool ip_is(const struct usctp_ipaddr *ip, const struct usctp_ipaddr *want)
-{
-	return ip->family == want->family && !memcmp(ip->bytes, want->bytes, ip->family == 6 ? 16 : 4);
-}
-
 /* Path i sends from want. */
 static bool local_is(const struct scr *s, unsigned i, const struct usctp_ipaddr *want)
 {
 	struct usctp_path_status ps = mh_path(s, i);
-	return ip_is(&ps.local, want);
+	return usctp_ip_eq(&ps.local, want);
 }
 
 /* A DATA packet from the script's address, sent to our address to. */
@@ -54,7 +37,7 @@ static void expect_sources(struct scr *s, const struct usctp_ipaddr *want_for_pa
 	for (unsigned k = 0; k < n; k++) {
 		int p = s->out[k].ti.path;
 		assert_true(p >= 0 && (unsigned)p < npaths);
-		assert_true(ip_is(&s->out[k].ti.src, &want_for_path[p]));
+		assert_true(usctp_ip_eq(&s->out[k].ti.src, &want_for_path[p]));
 	}
 }
 
@@ -67,7 +50,7 @@ static void announced_none_every_path_sends_from_where_the_peer_reached_us(void 
 	/* Nothing learnt yet (the COOKIE ECHO came without its arrival address). */
 	for (unsigned i = 0; i < 3; i++)
 		assert_int_equal(mh_path(&s, i).local.family, 0);
-	struct usctp_ipaddr me = v4(192, 0, 2, 7);
+	struct usctp_ipaddr me = scr_ip4(192, 0, 2, 7);
 	assert_int_equal(feed_data_at(&s, &me, "hello"), 0);
 	for (unsigned i = 0; i < 3; i++)
 		assert_true(local_is(&s, i, &me));
@@ -88,7 +71,7 @@ static void a_peer_address_no_source_of_ours_can_reach_is_never_sent_to(void **s
 	struct scr s;
 	scr_init(&s, 2);
 	mh_accept(&s, 0);
-	struct usctp_ipaddr me = v4(192, 0, 2, 7);
+	struct usctp_ipaddr me = scr_ip4(192, 0, 2, 7);
 	assert_int_equal(feed_data_at(&s, &me, "x"), 0);
 	struct usctp_addr six = {.udp_port = 9899};
 	six.ip.family = 6;
@@ -124,11 +107,11 @@ static int fake_routes(void *ctx, const struct usctp_ipaddr *dst, struct usctp_i
 	unsigned *calls = ctx;
 	(*calls)++;
 	if (dst->family == 4 && dst->bytes[0] == 10 && dst->bytes[2] == 1) {
-		*src = v4(10, 0, 1, 1);
+		*src = scr_ip4(10, 0, 1, 1);
 		return 0;
 	}
 	if (dst->family == 4 && dst->bytes[0] == 10 && dst->bytes[2] == 2) {
-		*src = v4(172, 16, 0, 1);
+		*src = scr_ip4(172, 16, 0, 1);
 		return 0;
 	}
 	return USCTP_ERR_NOT_FOUND;
@@ -140,15 +123,15 @@ static void announced_addresses_are_chosen_by_route_then_by_scope(void **st)
 	struct scr s;
 	scr_init(&s, 3);
 	unsigned calls = 0;
-	s.cfg.local_addrs[0] = v4(192, 0, 2, 10);
-	s.cfg.local_addrs[1] = v4(127, 0, 0, 1);
-	s.cfg.local_addrs[2] = v4(10, 0, 1, 1);
+	s.cfg.local_addrs[0] = scr_ip4(192, 0, 2, 10);
+	s.cfg.local_addrs[1] = scr_ip4(127, 0, 0, 1);
+	s.cfg.local_addrs[2] = scr_ip4(10, 0, 1, 1);
 	s.cfg.num_local_addrs = 3;
 	s.cfg.route_src = fake_routes;
 	s.cfg.route_ctx = &calls;
 	mh_accept(&s, 2);
 	/* 10.0.0.2: no route answer, the first global address. */
-	struct usctp_ipaddr g = v4(192, 0, 2, 10), r1 = v4(10, 0, 1, 1), lo = v4(127, 0, 0, 1);
+	struct usctp_ipaddr g = scr_ip4(192, 0, 2, 10), r1 = scr_ip4(10, 0, 1, 1), lo = scr_ip4(127, 0, 0, 1);
 	assert_true(local_is(&s, 0, &g));
 	/* 10.0.1.2: the routes' source, which we announced. */
 	assert_true(local_is(&s, 1, &r1));
@@ -157,7 +140,7 @@ static void announced_addresses_are_chosen_by_route_then_by_scope(void **st)
 	assert_true(local_is(&s, 2, &g));
 	assert_int_equal(calls, 3);
 	/* A loopback peer address gets the loopback source by scope. */
-	struct usctp_addr lop = {.ip = v4(127, 0, 0, 9), .udp_port = 9899};
+	struct usctp_addr lop = {.ip = scr_ip4(127, 0, 0, 9), .udp_port = 9899};
 	assert_int_equal(usctp_assoc_add_peer_addr(s.a, &lop), 0);
 	assert_true(local_is(&s, 3, &lo));
 	scr_free(&s);
@@ -168,7 +151,7 @@ static void the_address_the_peer_used_wins_until_data_flows(void **st)
 	(void)st;
 	struct scr s;
 	scr_init(&s, 4);
-	struct usctp_ipaddr a1 = v4(192, 0, 2, 10), a2 = v4(192, 0, 2, 11), other = v4(10, 7, 7, 7);
+	struct usctp_ipaddr a1 = scr_ip4(192, 0, 2, 10), a2 = scr_ip4(192, 0, 2, 11), other = scr_ip4(10, 7, 7, 7);
 	s.cfg.local_addrs[0] = a1;
 	s.cfg.local_addrs[1] = a2;
 	s.cfg.num_local_addrs = 2;
@@ -200,14 +183,14 @@ static void an_active_open_from_an_announced_address_sends_its_init_from_it(void
 	(void)st;
 	struct scr s;
 	scr_init(&s, 5);
-	struct usctp_ipaddr a1 = v4(192, 0, 2, 10);
+	struct usctp_ipaddr a1 = scr_ip4(192, 0, 2, 10);
 	s.cfg.local_addrs[0] = a1;
 	s.cfg.num_local_addrs = 1;
 	s.a = usctp_assoc_new(&s.cfg, &s.peer, s.now);
 	assert_non_null(s.a);
 	scr_expect_npkts(&s, 1);
 	scr_assert_types(&s.out[0], USCTP_CHUNK_INIT, -1);
-	assert_true(ip_is(&s.out[0].ti.src, &a1));
+	assert_true(usctp_ip_eq(&s.out[0].ti.src, &a1));
 	assert_true(local_is(&s, 0, &a1));
 	scr_free(&s);
 }
