@@ -257,6 +257,15 @@ static void move_assoc(struct usctp_sock *s, struct usctp_sassoc *sa, struct usc
 	usctp_sock_unref(s); /* the association's reference; the caller holds another */
 }
 
+/* Copy a sockaddr out as accept / getsockname do: cut to the room, full size back. */
+static int give_addr(const struct sockaddr_storage *ss, socklen_t len, struct sockaddr *addr, socklen_t *addrlen)
+{
+	socklen_t n = *addrlen < len ? *addrlen : len;
+	memcpy(addr, ss, n);
+	*addrlen = len;
+	return 0;
+}
+
 int usctp_accept(int sd, struct sockaddr *addr, socklen_t *addrlen)
 {
 	struct usctp_sock *s;
@@ -313,11 +322,8 @@ int usctp_accept(int sd, struct sockaddr *addr, socklen_t *addrlen)
 		return usctp_fail(-r);
 	}
 	usctp_sock_signal(ns);
-	if (addr && addrlen) {
-		socklen_t n = *addrlen < plen ? *addrlen : plen;
-		memcpy(addr, &peer, n);
-		*addrlen = plen;
-	}
+	if (addr && addrlen)
+		give_addr(&peer, plen, addr, addrlen);
 	return ns->ufd;
 }
 
@@ -749,15 +755,6 @@ int sctp_getladdrs(int sd, sctp_assoc_t id, struct sockaddr **addrs)
 	if (r == 0)
 		*addrs = NULL;
 	return r < 0 ? usctp_fail(-r) : r;
-}
-
-/* Copy a sockaddr out as getsockname does: cut to the room, full size back. */
-static int give_addr(const struct sockaddr_storage *ss, socklen_t len, struct sockaddr *addr, socklen_t *addrlen)
-{
-	socklen_t n = *addrlen < len ? *addrlen : len;
-	memcpy(addr, ss, n);
-	*addrlen = len;
-	return 0;
 }
 
 int usctp_getsockname(int sd, struct sockaddr *addr, socklen_t *addrlen)
